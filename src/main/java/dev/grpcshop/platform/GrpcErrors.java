@@ -1,0 +1,93 @@
+package dev.grpcshop.platform;
+
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.quarkus.grpc.ExceptionHandler;
+import io.quarkus.grpc.ExceptionHandlerProvider;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.OptimisticLockException;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place where exceptions become gRPC statuses. Known failures keep their code and details;
+ * anything unexpected is logged here with its stack trace and reaches the client as a bare INTERNAL,
+ * never as UNKNOWN and never with a stack trace.
+ */
+@ApplicationScoped
+public class GrpcErrors implements ExceptionHandlerProvider {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    /** The status a client sees for this failure, with details. */
+    public static com.google.rpc.Status toStatus(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof ApiError api) {
+            return api.status();
+        }
+        if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+            com.google.rpc.Status status = StatusProto.fromThrowable(t);
+            if (status != null) {
+                return status;
+            }
+            io.grpc.Status s = io.grpc.Status.fromThrowable(t);
+            return com.google.rpc.Status.newBuilder().setCode(s.getCode().value())
+                    .setMessage(s.getDescription() == null ? s.getCode().name() : s.getDescription()).build();
+        }
+        if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+            return ApiError.of(Code.ABORTED, "concurrent modification, retry the request",
+                    ErrorInfo.newBuilder().setReason("CONCURRENT_MODIFICATION").setDomain(ApiError.DOMAIN).build())
+                    .status();
+        }
+        LOG.error("unexpected failure while serving a call", t);
+        return com.google.rpc.Status.newBuilder().setCode(Code.INTERNAL.getNumber())
+                .setMessage("internal error").build();
+    }
+
+    public static StatusRuntimeException toException(Throwable failure) {
+        return StatusProto.toStatusRuntimeException(toStatus(failure));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof java.util.concurrent.CompletionException
+                || current instanceof java.util.concurrent.ExecutionException
+                || current instanceof jakarta.transaction.RollbackException
+                || current instanceof io.quarkus.arc.ArcUndeclaredThrowableException
+                || (current instanceof RuntimeException && current.getClass() == RuntimeException.class))
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        // An ApiError thrown inside a transaction may come back wrapped by the transaction manager.
+        for (Throwable c = current; c != null; c = c.getCause()) {
+            if (c instanceof ApiError || c instanceof StatusRuntimeException || c instanceof OptimisticLockException
+                    || c instanceof StaleStateException) {
+                return c;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public Throwable transform(Throwable t) {
+        return toException(t);
+    }
+
+    @Override
+    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(ServerCall.Listener<ReqT> listener,
+            ServerCall<ReqT, RespT> call, Metadata metadata) {
+        return new ExceptionHandler<>(listener, call, metadata) {
+            @Override
+            protected void handleException(Throwable failure, ServerCall<ReqT, RespT> serverCall, Metadata headers) {
+                StatusRuntimeException e = toException(failure);
+                Metadata trailers = e.getTrailers() == null ? new Metadata() : e.getTrailers();
+                serverCall.close(e.getStatus(), trailers);
+            }
+        };
+    }
+}

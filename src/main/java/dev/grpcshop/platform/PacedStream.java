@@ -1,0 +1,173 @@
+package dev.grpcshop.platform;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A server response stream that sends only while the client's flow-control window is open.
+ * <ul>
+ * <li>{@link #pages}: pulls the next page from a blocking source only when the previous page has been
+ * sent, so a slow client never makes the server read ahead, and a cancelled call stops reading.</li>
+ * <li>{@link #push}: producers offer messages into a bounded per-stream queue; a client that falls more
+ * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.</li>
+ * </ul>
+ * Draining always runs on a worker thread: it may read the database, and Quarkus's Multi bridge
+ * spin-waits for readiness on the emitting thread, which must never be an event loop.
+ */
+public final class PacedStream<T> {
+
+    /** A blocking source of pages; an empty page ends the stream. */
+    @FunctionalInterface
+    public interface PageSource<T> {
+        List<T> nextPage();
+    }
+
+    private final MultiEmitter<? super T> emitter;
+    private final CallReadiness readiness;
+    private final PageSource<T> source;
+    private final int capacity;
+    private final Executor worker = Infrastructure.getDefaultWorkerPool();
+    private final Queue<T> queue;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile boolean completed;
+    private volatile Throwable failure;
+    private boolean done; // only touched by the draining thread
+
+    private PacedStream(MultiEmitter<? super T> emitter, CallReadiness readiness, PageSource<T> source,
+            int capacity) {
+        this.emitter = emitter;
+        this.readiness = readiness;
+        this.source = source;
+        this.capacity = capacity;
+        this.queue = source == null ? new ConcurrentLinkedQueue<>() : new ArrayDeque<>();
+        readiness.onReady(this::drain);
+    }
+
+    /**
+     * A stream of the pages of {@code source}, read one page at a time as the client consumes them.
+     * {@code live} counts the streams open right now.
+     */
+    public static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
+        CallReadiness readiness = CallReadiness.current();
+        return Multi.createFrom().<T> emitter(emitter -> {
+            live.incrementAndGet();
+            emitter.onTermination(live::decrementAndGet);
+            new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE).drain();
+        });
+    }
+
+    /**
+     * A stream fed by producers. {@code wiring} connects them (calling {@link #offer}, {@link #complete},
+     * {@link #fail}) and registers their clean-up with {@link #onTermination}.
+     */
+    public static <T> Multi<T> push(int capacity, AtomicInteger live, Consumer<PacedStream<T>> wiring) {
+        CallReadiness readiness = CallReadiness.current();
+        return Multi.createFrom().<T> emitter(emitter -> {
+            live.incrementAndGet();
+            emitter.onTermination(live::decrementAndGet);
+            wiring.accept(new PacedStream<>(emitter, readiness, null, capacity));
+        });
+    }
+
+    /** Queues a message; if the client is too far behind, fails the stream with RESOURCE_EXHAUSTED. */
+    public void offer(T item) {
+        if (queued.incrementAndGet() > capacity) {
+            fail(ApiError.resourceExhausted("SLOW_CONSUMER",
+                    "the client read too slowly: more than " + capacity + " messages were waiting for it"));
+            return;
+        }
+        queue.add(item);
+        drain();
+    }
+
+    /** Ends the stream normally once every queued message has been sent. */
+    public void complete() {
+        completed = true;
+        drain();
+    }
+
+    /** Ends the stream at once with this failure; queued messages are dropped. */
+    public void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        drain();
+    }
+
+    /** Runs when the stream ends for any reason: completion, failure, or the client going away. */
+    public void onTermination(Runnable cleanUp) {
+        emitter.onTermination(cleanUp);
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() == 0) {
+            worker.execute(this::drainLoop);
+        }
+    }
+
+    private void drainLoop() {
+        int missed = 1;
+        do {
+            try {
+                emitWhileReady();
+            } catch (RuntimeException e) {
+                finish(e);
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void emitWhileReady() {
+        while (!done) {
+            if (emitter.isCancelled()) {
+                done = true;
+                queue.clear();
+                return;
+            }
+            if (failure != null) {
+                finish(failure);
+                return;
+            }
+            if (queue.isEmpty()) {
+                if (source != null && !completed) {
+                    List<T> page = source.nextPage();
+                    if (page.isEmpty()) {
+                        completed = true;
+                    }
+                    queue.addAll(page);
+                    queued.addAndGet(page.size());
+                    continue;
+                }
+                if (completed) {
+                    done = true;
+                    emitter.complete();
+                }
+                return;
+            }
+            if (!readiness.isReady()) {
+                return; // the onReady signal calls drain() again
+            }
+            T item = queue.poll();
+            queued.decrementAndGet();
+            emitter.emit(item);
+        }
+    }
+
+    private void finish(Throwable t) {
+        if (!done) {
+            done = true;
+            queue.clear();
+            emitter.fail(t);
+        }
+    }
+}

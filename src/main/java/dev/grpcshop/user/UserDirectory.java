@@ -1,0 +1,143 @@
+package dev.grpcshop.user;
+
+import dev.grpcshop.api.user.v1.UserChange;
+import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.Violations;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.hibernate.exception.ConstraintViolationException;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The users and the rules for changing them. Every method is one transaction: a change is stored
+ * whole or not at all, and is announced ({@link UserChanged}) only after it commits.
+ */
+@ApplicationScoped
+public class UserDirectory {
+
+    @Inject
+    Event<UserChanged> changes;
+
+    /** A requested change of a user; a null field stays as it is. */
+    public record UserPatch(String name, String email, UserState status) {
+    }
+
+    @Transactional
+    public UserEntity get(long id) {
+        requireId(id, "id");
+        UserEntity user = UserEntity.findById(id);
+        if (user == null) {
+            throw ApiError.notFound("user", id);
+        }
+        return user;
+    }
+
+    @Transactional
+    public boolean exists(long id) {
+        return id > 0 && UserEntity.count("id", id) > 0;
+    }
+
+    @Transactional
+    public UserEntity create(String name, String email, UserState status, String origin) {
+        new Violations().text("name", name, UserEntity.MAX_NAME_LENGTH).email("email", email).throwIfAny();
+        UserEntity user = new UserEntity();
+        user.name = name.strip();
+        user.email = normalize(email);
+        user.status = status == null ? UserState.ACTIVE : status;
+        user.createdAt = now();
+        user.updatedAt = user.createdAt;
+        requireFreeEmail(user.email, null);
+        persist(user);
+        announce(UserChange.Kind.KIND_CREATED, user, origin);
+        return user;
+    }
+
+    /** Applies the non-null fields of {@code patch} to user {@code id}. */
+    @Transactional
+    public UserEntity update(long id, UserPatch patch, String origin) {
+        requireId(id, "id");
+        Violations violations = new Violations();
+        if (patch.name() != null) {
+            violations.text("name", patch.name(), UserEntity.MAX_NAME_LENGTH);
+        }
+        if (patch.email() != null) {
+            violations.email("email", patch.email());
+        }
+        violations.throwIfAny();
+        UserEntity user = get(id);
+        if (patch.name() != null) {
+            user.name = patch.name().strip();
+        }
+        if (patch.email() != null && !normalize(patch.email()).equals(user.email)) {
+            user.email = normalize(patch.email());
+            requireFreeEmail(user.email, user.id);
+        }
+        if (patch.status() != null) {
+            user.status = patch.status();
+        }
+        user.updatedAt = now();
+        persist(user);
+        announce(UserChange.Kind.KIND_UPDATED, user, origin);
+        return user;
+    }
+
+    @Transactional
+    public void delete(long id, String origin) {
+        UserEntity user = get(id);
+        user.delete();
+        UserEntity.flush();
+        changes.fire(new UserChanged(UserChange.newBuilder().setKind(UserChange.Kind.KIND_DELETED)
+                .setUser(dev.grpcshop.api.user.v1.User.newBuilder().setId(id)).build(), origin));
+    }
+
+    /** Up to {@code size} users with id above {@code afterId}, in id order, skipping {@code offset}. */
+    @Transactional
+    public List<UserEntity> page(long afterId, int offset, int size) {
+        return UserEntity.<UserEntity> find("id > ?1", Sort.by("id"), afterId).range(offset, offset + size - 1).list();
+    }
+
+    private void persist(UserEntity user) {
+        try {
+            user.persistAndFlush(); // flush now: bumps the version and surfaces a unique-email race here
+        } catch (ConstraintViolationException e) {
+            throw emailTaken(user.email);
+        }
+    }
+
+    private void requireFreeEmail(String email, Long exceptId) {
+        UserEntity holder = UserEntity.find("email", email).firstResult();
+        if (holder != null && !holder.id.equals(exceptId)) {
+            throw emailTaken(email);
+        }
+    }
+
+    private void announce(UserChange.Kind kind, UserEntity user, String origin) {
+        changes.fire(new UserChanged(UserChange.newBuilder().setKind(kind).setUser(UserMapper.toProto(user)).build(), origin));
+    }
+
+    private static ApiError emailTaken(String email) {
+        return ApiError.alreadyExists("user", "email", email, "EMAIL_TAKEN");
+    }
+
+    private static void requireId(long id, String field) {
+        if (id <= 0) {
+            throw ApiError.invalidArgument(field, "must be a positive user id");
+        }
+    }
+
+    private static String normalize(String email) {
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
+    // Microsecond precision: what both H2 and PostgreSQL store, so a re-read user equals the returned one.
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.grpcshop.user;
+
+import com.google.rpc.Code;
+import dev.grpcshop.api.user.v1.CreateUserRequest;
+import dev.grpcshop.api.user.v1.GetUserRequest;
+import dev.grpcshop.api.user.v1.ListUsersRequest;
+import dev.grpcshop.api.user.v1.SyncAck;
+import dev.grpcshop.api.user.v1.SyncUsersRequest;
+import dev.grpcshop.api.user.v1.SyncUsersResponse;
+import dev.grpcshop.api.user.v1.UpdateFailure;
+import dev.grpcshop.api.user.v1.UpdateUserRequest;
+import dev.grpcshop.api.user.v1.UpdateUsersResponse;
+import dev.grpcshop.api.user.v1.UpsertUser;
+import dev.grpcshop.api.user.v1.User;
+import dev.grpcshop.api.user.v1.UserService;
+import dev.grpcshop.platform.GrpcErrors;
+import dev.grpcshop.platform.PacedStream;
+import dev.grpcshop.platform.Violations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.inject.Inject;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** gRPC endpoint of user.v1.UserService: maps proto to {@link UserDirectory} calls and back. */
+@GrpcService
+public class UserGrpcEndpoint implements UserService {
+
+    private static final com.google.rpc.Status OK = com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE).build();
+
+    private final UserDirectory directory;
+    private final UserChangeFeed feed;
+    private final UsersConfig config;
+    private final AtomicInteger liveListStreams;
+    private final AtomicInteger liveSyncStreams;
+    private final io.micrometer.core.instrument.Counter pagesRead;
+
+    @Inject
+    public UserGrpcEndpoint(UserDirectory directory, UserChangeFeed feed, UsersConfig config, MeterRegistry registry) {
+        this.directory = directory;
+        this.feed = feed;
+        this.config = config;
+        this.liveListStreams = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "user.ListUsers"),
+                new AtomicInteger());
+        this.liveSyncStreams = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "user.SyncUsers"),
+                new AtomicInteger());
+        this.pagesRead = registry.counter("grpcshop.users.list.pages.read");
+    }
+
+    @Override
+    @Blocking
+    public Uni<User> getUser(GetUserRequest request) {
+        return Uni.createFrom().item(() -> UserMapper.toProto(directory.get(request.getId())));
+    }
+
+    @Override
+    @Blocking
+    public Uni<User> createUser(CreateUserRequest request) {
+        return Uni.createFrom().item(() -> UserMapper.toProto(directory.create(request.getName(), request.getEmail(),
+                UserMapper.toState(request.getStatus(), "status", UserState.ACTIVE), null)));
+    }
+
+    @Override
+    public Multi<User> listUsers(ListUsersRequest request) {
+        int maxLimit = config.list().maxLimit();
+        new Violations()
+                .check(request.getLimit() >= 0, "limit", "must not be negative")
+                .check(request.getLimit() <= maxLimit, "limit", "must be at most " + maxLimit)
+                .check(request.getOffset() >= 0, "offset", "must not be negative")
+                .check(request.getAfterId() >= 0, "after_id", "must not be negative")
+                .throwIfAny();
+        int pageSize = config.list().pageSize();
+        var cursor = new Object() {
+            long afterId = request.getAfterId();
+            int offset = request.getOffset();
+            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
+        };
+        return PacedStream.pages(() -> {
+            if (cursor.remaining <= 0) {
+                return java.util.List.of();
+            }
+            int size = Math.min(pageSize, cursor.remaining);
+            var page = directory.page(cursor.afterId, cursor.offset, size);
+            pagesRead.increment();
+            cursor.offset = 0; // the offset applies once, before the first page
+            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
+            if (!page.isEmpty()) {
+                cursor.afterId = page.get(page.size() - 1).id;
+            }
+            return page.stream().map(UserMapper::toProto).toList();
+        }, liveListStreams);
+    }
+
+    @Override
+    public Uni<UpdateUsersResponse> updateUsers(Multi<UpdateUserRequest> requests) {
+        AtomicInteger index = new AtomicInteger();
+        return requests.emitOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transform(request -> {
+                    int position = index.getAndIncrement();
+                    try {
+                        directory.update(request.getId(), patchOf(request), null);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return UpdateFailure.newBuilder().setIndex(position).setId(request.getId())
+                                .setStatus(GrpcErrors.toStatus(e)).build();
+                    }
+                })
+                .collect().in(UpdateUsersResponse::newBuilder, (summary, failure) -> {
+                    summary.setReceived(summary.getReceived() + 1);
+                    if (failure == null) {
+                        summary.setUpdated(summary.getUpdated() + 1);
+                    } else {
+                        summary.addFailures(failure);
+                    }
+                })
+                .map(UpdateUsersResponse.Builder::build);
+    }
+
+    @Override
+    public Multi<SyncUsersResponse> syncUsers(Multi<SyncUsersRequest> requests) {
+        String origin = UUID.randomUUID().toString();
+        return PacedStream.<SyncUsersResponse> push(config.sync().maxPending(), liveSyncStreams, out -> {
+            Runnable unsubscribe = feed.subscribe(changed -> {
+                if (!origin.equals(changed.origin())) {
+                    out.offer(SyncUsersResponse.newBuilder().setChange(changed.change()).build());
+                }
+            });
+            Cancellable inbound = requests.emitOn(Infrastructure.getDefaultWorkerPool())
+                    .map(request -> SyncUsersResponse.newBuilder().setAck(apply(request, origin)).build())
+                    .subscribe().with(out::offer, out::fail, out::complete);
+            out.onTermination(() -> {
+                unsubscribe.run();
+                inbound.cancel();
+            });
+        });
+    }
+
+    private SyncAck apply(SyncUsersRequest request, String origin) {
+        SyncAck.Builder ack = SyncAck.newBuilder().setRequestId(request.getRequestId());
+        try {
+            switch (request.getChangeCase()) {
+                case UPSERT -> {
+                    UpsertUser upsert = request.getUpsert();
+                    UserState status = UserMapper.toState(upsert.getStatus(), "upsert.status", UserState.ACTIVE);
+                    UserEntity user = upsert.getId() == 0
+                            ? directory.create(upsert.getName(), upsert.getEmail(), status, origin)
+                            : directory.update(upsert.getId(),
+                                    new UserDirectory.UserPatch(upsert.getName(), upsert.getEmail(), status), origin);
+                    ack.setUser(UserMapper.toProto(user));
+                }
+                case DELETE -> directory.delete(request.getDelete().getId(), origin);
+                default -> new Violations().add("change", "must be an upsert or a delete").throwIfAny();
+            }
+            return ack.setStatus(OK).build();
+        } catch (RuntimeException e) {
+            return ack.setStatus(GrpcErrors.toStatus(e)).build();
+        }
+    }
+
+    private static UserDirectory.UserPatch patchOf(UpdateUserRequest request) {
+        return new UserDirectory.UserPatch(
+                request.hasName() ? request.getName() : null,
+                request.hasEmail() ? request.getEmail() : null,
+                UserMapper.toState(request.getStatus(), "status", null));
+    }
+}

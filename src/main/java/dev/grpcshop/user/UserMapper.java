@@ -1,0 +1,41 @@
+package dev.grpcshop.user;
+
+import com.google.protobuf.Timestamp;
+import dev.grpcshop.api.user.v1.User;
+import dev.grpcshop.api.user.v1.UserStatus;
+import dev.grpcshop.platform.ApiError;
+
+import java.time.Instant;
+
+/** Maps between the stored user and its proto form. */
+final class UserMapper {
+
+    private UserMapper() {
+    }
+
+    static User toProto(UserEntity e) {
+        return User.newBuilder()
+                .setId(e.id)
+                .setName(e.name)
+                .setEmail(e.email)
+                .setStatus(e.status == UserState.SUSPENDED ? UserStatus.USER_STATUS_SUSPENDED : UserStatus.USER_STATUS_ACTIVE)
+                .setCreatedAt(timestamp(e.createdAt))
+                .setUpdatedAt(timestamp(e.updatedAt))
+                .setVersion(e.version)
+                .build();
+    }
+
+    /** The state a request asks for; {@code unspecified} when it leaves the status alone. */
+    static UserState toState(UserStatus status, String field, UserState unspecified) {
+        return switch (status) {
+            case USER_STATUS_UNSPECIFIED -> unspecified;
+            case USER_STATUS_ACTIVE -> UserState.ACTIVE;
+            case USER_STATUS_SUSPENDED -> UserState.SUSPENDED;
+            default -> throw ApiError.invalidArgument(field, "unknown status");
+        };
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.grpcshop.user;
+
+/** Lifecycle of a user account, as stored. */
+public enum UserState {
+    ACTIVE,
+    SUSPENDED
+}

@@ -1,0 +1,30 @@
+package dev.grpcshop.user;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "app.users")
+public interface UsersConfig {
+
+    /** ListUsers limits. */
+    ListUsers list();
+
+    /** SyncUsers limits. */
+    SyncUsers sync();
+
+    interface ListUsers {
+        /** Largest limit a ListUsers request may ask for; 0 in a request means this many. */
+        @WithDefault("100000")
+        int maxLimit();
+
+        /** Rows read from the database per query while streaming. */
+        @WithDefault("500")
+        int pageSize();
+    }
+
+    interface SyncUsers {
+        /** Messages that may wait for a slow SyncUsers client before its stream is closed (RESOURCE_EXHAUSTED). */
+        @WithDefault("1000")
+        int maxPending();
+    }
+}

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -39,6 +40,7 @@ public final class PacedStream<T> {
     private final Queue<T> queue;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
+    private final List<Runnable> cleanUps = new CopyOnWriteArrayList<>();
     private volatile boolean completed;
     private volatile Throwable failure;
     private boolean done; // only touched by the draining thread
@@ -50,6 +52,7 @@ public final class PacedStream<T> {
         this.source = source;
         this.capacity = capacity;
         this.queue = source == null ? new ConcurrentLinkedQueue<>() : new ArrayDeque<>();
+        emitter.onTermination(() -> cleanUps.forEach(Runnable::run)); // the emitter keeps only one callback
         readiness.onReady(this::drain);
     }
 
@@ -60,9 +63,9 @@ public final class PacedStream<T> {
     public static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
         CallReadiness readiness = CallReadiness.current();
         return Multi.createFrom().<T> emitter(emitter -> {
-            live.incrementAndGet();
-            emitter.onTermination(live::decrementAndGet);
-            new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE).drain();
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE);
+            stream.countIn(live);
+            stream.drain();
         });
     }
 
@@ -73,9 +76,9 @@ public final class PacedStream<T> {
     public static <T> Multi<T> push(int capacity, AtomicInteger live, Consumer<PacedStream<T>> wiring) {
         CallReadiness readiness = CallReadiness.current();
         return Multi.createFrom().<T> emitter(emitter -> {
-            live.incrementAndGet();
-            emitter.onTermination(live::decrementAndGet);
-            wiring.accept(new PacedStream<>(emitter, readiness, null, capacity));
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity);
+            stream.countIn(live);
+            wiring.accept(stream);
         });
     }
 
@@ -106,7 +109,12 @@ public final class PacedStream<T> {
 
     /** Runs when the stream ends for any reason: completion, failure, or the client going away. */
     public void onTermination(Runnable cleanUp) {
-        emitter.onTermination(cleanUp);
+        cleanUps.add(cleanUp);
+    }
+
+    private void countIn(AtomicInteger live) {
+        live.incrementAndGet();
+        onTermination(live::decrementAndGet);
     }
 
     private void drain() {

@@ -72,13 +72,15 @@ public class UserDirectory {
         }
         violations.throwIfAny();
         UserEntity user = get(id);
+        // check before changing the entity: a query would flush a half-applied change
+        String email = patch.email() == null ? user.email : normalize(patch.email());
+        if (!email.equals(user.email)) {
+            requireFreeEmail(email, user.id);
+        }
         if (patch.name() != null) {
             user.name = patch.name().strip();
         }
-        if (patch.email() != null && !normalize(patch.email()).equals(user.email)) {
-            user.email = normalize(patch.email());
-            requireFreeEmail(user.email, user.id);
-        }
+        user.email = email;
         if (patch.status() != null) {
             user.status = patch.status();
         }

@@ -26,6 +26,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -106,19 +107,15 @@ public class UserGrpcEndpoint implements UserService {
                     int position = index.getAndIncrement();
                     try {
                         directory.update(request.getId(), patchOf(request), null);
-                        return null;
+                        return Optional.<UpdateFailure> empty();
                     } catch (RuntimeException e) {
-                        return UpdateFailure.newBuilder().setIndex(position).setId(request.getId())
-                                .setStatus(GrpcErrors.toStatus(e)).build();
+                        return Optional.of(UpdateFailure.newBuilder().setIndex(position).setId(request.getId())
+                                .setStatus(GrpcErrors.toStatus(e)).build());
                     }
                 })
                 .collect().in(UpdateUsersResponse::newBuilder, (summary, failure) -> {
                     summary.setReceived(summary.getReceived() + 1);
-                    if (failure == null) {
-                        summary.setUpdated(summary.getUpdated() + 1);
-                    } else {
-                        summary.addFailures(failure);
-                    }
+                    failure.ifPresentOrElse(summary::addFailures, () -> summary.setUpdated(summary.getUpdated() + 1));
                 })
                 .map(UpdateUsersResponse.Builder::build);
     }

@@ -1,0 +1,85 @@
+package dev.grpcshop.it;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged application (target/quarkus-app) run as its own process, as a user runs it. */
+final class PackagedApp implements AutoCloseable {
+
+    final int grpcPort;
+    final int httpPort;
+    private final Process process;
+    private final Path log;
+
+    private PackagedApp(List<String> systemProperties) throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run through `./mvnw verify`, which packages first");
+        }
+        grpcPort = freePort();
+        httpPort = freePort();
+        log = Files.createTempFile("packaged-app", ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dquarkus.grpc.server.port=" + grpcPort);
+        command.add("-Dquarkus.http.port=" + httpPort);
+        command.addAll(systemProperties);
+        command.add("-jar");
+        command.add(jar.toString());
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static PackagedApp start(List<String> systemProperties) throws IOException, InterruptedException {
+        PackagedApp app = new PackagedApp(systemProperties);
+        app.awaitReady();
+        return app;
+    }
+
+    private void awaitReady() throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the application exited:\n" + Files.readString(log));
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/q/health/ready")
+                        .toURL().openConnection();
+                c.setConnectTimeout(500);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("not ready within 60 s:\n" + Files.readString(log));
+    }
+
+    /** Stops the process the way an orchestrator does (SIGTERM) and waits for it. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -11,6 +11,9 @@ import io.quarkus.grpc.ExceptionHandler;
 import io.quarkus.grpc.ExceptionHandlerProvider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
@@ -39,6 +42,17 @@ public class GrpcErrors implements ExceptionHandlerProvider {
             return com.google.rpc.Status.newBuilder().setCode(s.getCode().value())
                     .setMessage(s.getDescription() == null ? s.getCode().name() : s.getDescription()).build();
         }
+        if (t instanceof TransientFailure || t instanceof CircuitBreakerOpenException || t instanceof TimeoutException) {
+            // a dependency is down or slow: the client may retry later
+            return ApiError.of(t instanceof TimeoutException ? Code.DEADLINE_EXCEEDED : Code.UNAVAILABLE,
+                    "a service this call depends on is unavailable, retry later",
+                    ErrorInfo.newBuilder().setReason("DEPENDENCY_UNAVAILABLE").setDomain(ApiError.DOMAIN).build())
+                    .status();
+        }
+        if (t instanceof BulkheadException) {
+            return ApiError.resourceExhausted("TOO_MANY_CONCURRENT_CALLS",
+                    "too many calls in progress to a dependency, retry later").status();
+        }
         if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
             return ApiError.of(Code.ABORTED, "concurrent modification, retry the request",
                     ErrorInfo.newBuilder().setReason("CONCURRENT_MODIFICATION").setDomain(ApiError.DOMAIN).build())
@@ -66,7 +80,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         // An ApiError thrown inside a transaction may come back wrapped by the transaction manager.
         for (Throwable c = current; c != null; c = c.getCause()) {
             if (c instanceof ApiError || c instanceof StatusRuntimeException || c instanceof OptimisticLockException
-                    || c instanceof StaleStateException) {
+                    || c instanceof StaleStateException || c instanceof TransientFailure) {
                 return c;
             }
         }

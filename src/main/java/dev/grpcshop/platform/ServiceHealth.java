@@ -7,16 +7,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Reports each gRPC service this instance serves as SERVING on grpc.health.v1 once the app has started. */
+/**
+ * Reports on grpc.health.v1 each service this instance runs as SERVING once the app has started; a
+ * service it does not run stays UNKNOWN.
+ */
 @ApplicationScoped
 public class ServiceHealth {
 
-    static final String USER_SERVICE = "user.v1.UserService";
-
     @Inject
     GrpcHealthStorage health;
+    @Inject
+    ServiceRoles roles;
 
     void onStart(@Observes StartupEvent event) {
-        health.setStatus(USER_SERVICE, ServingStatus.SERVING);
+        roles.enabled().forEach(role -> health.setStatus(role.grpcService, ServingStatus.SERVING));
     }
 }

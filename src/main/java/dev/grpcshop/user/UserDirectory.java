@@ -2,6 +2,7 @@ package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.UserChange;
 import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.Violations;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.hibernate.exception.ConstraintViolationException;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,7 +50,7 @@ public class UserDirectory {
         user.name = name.strip();
         user.email = normalize(email);
         user.status = status == null ? UserState.ACTIVE : status;
-        user.createdAt = now();
+        user.createdAt = Timestamps.now();
         user.updatedAt = user.createdAt;
         requireFreeEmail(user.email, null);
         persist(user);
@@ -84,7 +83,7 @@ public class UserDirectory {
         if (patch.status() != null) {
             user.status = patch.status();
         }
-        user.updatedAt = now();
+        user.updatedAt = Timestamps.now();
         persist(user);
         announce(UserChange.Kind.KIND_UPDATED, user, origin);
         return user;
@@ -136,10 +135,5 @@ public class UserDirectory {
 
     private static String normalize(String email) {
         return email.strip().toLowerCase(Locale.ROOT);
-    }
-
-    // Microsecond precision: what both H2 and PostgreSQL store, so a re-read user equals the returned one.
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

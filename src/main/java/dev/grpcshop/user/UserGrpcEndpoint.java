@@ -25,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -39,13 +40,16 @@ public class UserGrpcEndpoint implements UserService {
     private final UserDirectory directory;
     private final UserChangeFeed feed;
     private final UsersConfig config;
+    private final int maxPending;
     private final AtomicInteger liveListStreams;
     private final AtomicInteger liveSyncStreams;
     private final io.micrometer.core.instrument.Counter pagesRead;
 
     @Inject
-    public UserGrpcEndpoint(UserDirectory directory, UserChangeFeed feed, UsersConfig config, MeterRegistry registry) {
+    public UserGrpcEndpoint(UserDirectory directory, UserChangeFeed feed, UsersConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
         this.directory = directory;
+        this.maxPending = maxPending;
         this.feed = feed;
         this.config = config;
         this.liveListStreams = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "user.ListUsers"),
@@ -123,7 +127,7 @@ public class UserGrpcEndpoint implements UserService {
     @Override
     public Multi<SyncUsersResponse> syncUsers(Multi<SyncUsersRequest> requests) {
         String origin = UUID.randomUUID().toString();
-        return PacedStream.<SyncUsersResponse> push(config.sync().maxPending(), liveSyncStreams, out -> {
+        return PacedStream.<SyncUsersResponse> push(maxPending, liveSyncStreams, out -> {
             Runnable unsubscribe = feed.subscribe(changed -> {
                 if (!origin.equals(changed.origin())) {
                     out.offer(SyncUsersResponse.newBuilder().setChange(changed.change()).build());

@@ -1,11 +1,10 @@
 package dev.grpcshop.user;
 
-import com.google.protobuf.Timestamp;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserStatus;
 import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.Timestamps;
 
-import java.time.Instant;
 
 /** Maps between the stored user and its proto form. */
 final class UserMapper {
@@ -19,8 +18,8 @@ final class UserMapper {
                 .setName(e.name)
                 .setEmail(e.email)
                 .setStatus(e.status == UserState.SUSPENDED ? UserStatus.USER_STATUS_SUSPENDED : UserStatus.USER_STATUS_ACTIVE)
-                .setCreatedAt(timestamp(e.createdAt))
-                .setUpdatedAt(timestamp(e.updatedAt))
+                .setCreatedAt(Timestamps.of(e.createdAt))
+                .setUpdatedAt(Timestamps.of(e.updatedAt))
                 .setVersion(e.version)
                 .build();
     }
@@ -33,9 +32,5 @@ final class UserMapper {
             case USER_STATUS_SUSPENDED -> UserState.SUSPENDED;
             default -> throw ApiError.invalidArgument(field, "unknown status");
         };
-    }
-
-    private static Timestamp timestamp(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 }

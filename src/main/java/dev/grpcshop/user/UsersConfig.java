@@ -9,9 +9,6 @@ public interface UsersConfig {
     /** ListUsers limits. */
     ListUsers list();
 
-    /** SyncUsers limits. */
-    SyncUsers sync();
-
     interface ListUsers {
         /** Largest limit a ListUsers request may ask for; 0 in a request means this many. */
         @WithDefault("100000")
@@ -20,11 +17,5 @@ public interface UsersConfig {
         /** Rows read from the database per query while streaming. */
         @WithDefault("500")
         int pageSize();
-    }
-
-    interface SyncUsers {
-        /** Messages that may wait for a slow SyncUsers client before its stream is closed (RESOURCE_EXHAUSTED). */
-        @WithDefault("1000")
-        int maxPending();
     }
 }

@@ -1,0 +1,89 @@
+package dev.grpcshop.notification;
+
+import dev.grpcshop.api.notification.v1.ListNotificationsRequest;
+import dev.grpcshop.api.notification.v1.Notification;
+import dev.grpcshop.api.notification.v1.NotificationService;
+import dev.grpcshop.api.notification.v1.SendNotificationRequest;
+import dev.grpcshop.api.notification.v1.SubscribeRequest;
+import dev.grpcshop.platform.PacedStream;
+import dev.grpcshop.platform.Violations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** gRPC endpoint of notification.v1.NotificationService. */
+@GrpcService
+public class NotificationGrpcEndpoint implements NotificationService {
+
+    private static final int PAGE_SIZE = 500;
+
+    private final NotificationInbox inbox;
+    private final int maxPending;
+    private final int maxLimit;
+    private final AtomicInteger liveSubscriptions;
+    private final AtomicInteger liveLists;
+
+    @Inject
+    public NotificationGrpcEndpoint(NotificationInbox inbox, MeterRegistry registry,
+            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending,
+            @ConfigProperty(name = "app.notifications.list.max-limit", defaultValue = "10000") int maxLimit) {
+        this.inbox = inbox;
+        this.maxPending = maxPending;
+        this.maxLimit = maxLimit;
+        this.liveSubscriptions = registry.gauge("grpcshop.stream.subscribers",
+                Tags.of("stream", "notification.Subscribe"), new AtomicInteger());
+        this.liveLists = registry.gauge("grpcshop.stream.subscribers",
+                Tags.of("stream", "notification.ListNotifications"), new AtomicInteger());
+    }
+
+    @Override
+    @Blocking
+    public Uni<Notification> sendNotification(SendNotificationRequest request) {
+        return Uni.createFrom().item(() -> inbox.send(request));
+    }
+
+    @Override
+    public Multi<Notification> listNotifications(ListNotificationsRequest request) {
+        new Violations()
+                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
+                        "must be between 0 and " + maxLimit)
+                .throwIfAny();
+        var cursor = new Object() {
+            long afterId;
+            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
+        };
+        return PacedStream.pages(() -> {
+            if (cursor.remaining <= 0) {
+                return List.of();
+            }
+            List<Notification> page = inbox.page(request.getUserId(), cursor.afterId,
+                    Math.min(PAGE_SIZE, cursor.remaining));
+            cursor.remaining = page.size() < Math.min(PAGE_SIZE, cursor.remaining) ? 0 : cursor.remaining - page.size();
+            if (!page.isEmpty()) {
+                cursor.afterId = Long.parseLong(page.get(page.size() - 1).getId());
+            }
+            return page;
+        }, liveLists);
+    }
+
+    @Override
+    public Multi<Notification> subscribe(SubscribeRequest request) {
+        long userId = request.getUserId();
+        new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+        return PacedStream.<Notification> push(maxPending, liveSubscriptions, out -> out.onTermination(
+                inbox.subscribe(n -> {
+                    if (n.getUserId() == userId) {
+                        out.offer(n);
+                    }
+                })));
+    }
+}

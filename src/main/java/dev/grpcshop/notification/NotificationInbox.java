@@ -1,0 +1,121 @@
+package dev.grpcshop.notification;
+
+import dev.grpcshop.api.notification.v1.Notification;
+import dev.grpcshop.api.notification.v1.SendNotificationRequest;
+import dev.grpcshop.platform.EventHub;
+import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.Violations;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.hibernate.exception.ConstraintViolationException;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The stored notifications: one per idempotency key, announced to subscribers once committed. */
+@ApplicationScoped
+public class NotificationInbox {
+
+    /** A notification was stored (and committed). */
+    public record Stored(Notification notification) {
+    }
+
+    /** Thrown inside the transaction when the key is already stored; the caller then reads the first one. */
+    static final class KeyTaken extends RuntimeException {
+        KeyTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final EventHub<Notification> hub = new EventHub<>();
+
+    /** Subscribes to notifications as they are stored; the returned action unsubscribes. */
+    public Runnable subscribe(java.util.function.Consumer<Notification> subscriber) {
+        return hub.subscribe(subscriber);
+    }
+
+    public int subscriberCount() {
+        return hub.subscriberCount();
+    }
+
+    @Inject
+    Event<Stored> stored;
+
+    /** Stores the notification unless its key is known; returns the notification stored under the key. */
+    public Notification send(SendNotificationRequest request) {
+        new Violations()
+                .text("idempotency_key", request.getIdempotencyKey(), 200)
+                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .text("kind", request.getKind(), 64)
+                .text("subject", request.getSubject(), 200)
+                .check(request.getBody().length() <= 2000, "body", "must be at most 2000 characters")
+                .throwIfAny();
+        Optional<Notification> first = findByKey(request.getIdempotencyKey());
+        if (first.isPresent()) {
+            return first.get();
+        }
+        try {
+            return insert(request);
+        } catch (KeyTaken raced) {
+            return findByKey(request.getIdempotencyKey()).orElseThrow();
+        }
+    }
+
+    @Transactional
+    Optional<Notification> findByKey(String key) {
+        return NotificationEntity.<NotificationEntity> find("idempotencyKey", key).firstResultOptional()
+                .map(NotificationInbox::toProto);
+    }
+
+    @Transactional
+    Notification insert(SendNotificationRequest request) {
+        NotificationEntity n = new NotificationEntity();
+        n.idempotencyKey = request.getIdempotencyKey();
+        n.userId = request.getUserId();
+        n.kind = request.getKind();
+        n.subject = request.getSubject();
+        n.body = request.getBody();
+        n.createdAt = Timestamps.now();
+        try {
+            n.persistAndFlush();
+        } catch (ConstraintViolationException e) {
+            throw new KeyTaken();
+        }
+        Notification notification = toProto(n);
+        stored.fire(new Stored(notification));
+        return notification;
+    }
+
+    /** Up to {@code limit} notifications of the user with id above {@code afterId}, oldest first. */
+    @Transactional
+    public List<Notification> page(long userId, long afterId, int limit) {
+        return NotificationEntity.<NotificationEntity> find("userId = ?1 and id > ?2", Sort.by("id"), userId, afterId)
+                .range(0, limit - 1).stream().map(NotificationInbox::toProto).toList();
+    }
+
+    @Transactional
+    public long countByKeyPrefix(String prefix) {
+        return NotificationEntity.count("idempotencyKey like ?1", prefix + "%");
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Stored event) {
+        hub.publish(event.notification());
+    }
+
+    static Notification toProto(NotificationEntity n) {
+        return Notification.newBuilder()
+                .setId(String.valueOf(n.id))
+                .setIdempotencyKey(n.idempotencyKey)
+                .setUserId(n.userId)
+                .setKind(n.kind)
+                .setSubject(n.subject)
+                .setBody(n.body)
+                .setCreatedAt(Timestamps.of(n.createdAt))
+                .build();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.grpcshop.order;
+
+import dev.grpcshop.api.order.v1.CancelOrderRequest;
+import dev.grpcshop.api.order.v1.CreateOrderRequest;
+import dev.grpcshop.api.order.v1.GetOrderRequest;
+import dev.grpcshop.api.order.v1.ListOrdersRequest;
+import dev.grpcshop.api.order.v1.Order;
+import dev.grpcshop.api.order.v1.OrderService;
+import dev.grpcshop.api.order.v1.WatchOrderRequest;
+import dev.grpcshop.platform.PacedStream;
+import dev.grpcshop.platform.ReplayThenLive;
+import dev.grpcshop.platform.Violations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** gRPC endpoint of order.v1.OrderService. */
+@GrpcService
+public class OrderGrpcEndpoint implements OrderService {
+
+    private static final int PAGE_SIZE = 500;
+
+    private final OrderPlacement placement;
+    private final OrderBook book;
+    private final OrderFeed feed;
+    private final OutboxRelay relay;
+    private final OrdersConfig config;
+    private final int maxPending;
+    private final AtomicInteger liveWatches;
+    private final AtomicInteger liveLists;
+
+    @Inject
+    public OrderGrpcEndpoint(OrderPlacement placement, OrderBook book, OrderFeed feed, OutboxRelay relay,
+            OrdersConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
+        this.placement = placement;
+        this.book = book;
+        this.feed = feed;
+        this.relay = relay;
+        this.config = config;
+        this.maxPending = maxPending;
+        this.liveWatches = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "order.WatchOrder"),
+                new AtomicInteger());
+        this.liveLists = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "order.ListOrders"),
+                new AtomicInteger());
+    }
+
+    @Override
+    @Blocking
+    public Uni<Order> createOrder(CreateOrderRequest request) {
+        return Uni.createFrom().item(() -> OrderMapper.toProto(placement.place(request)));
+    }
+
+    @Override
+    @Blocking
+    public Uni<Order> getOrder(GetOrderRequest request) {
+        return Uni.createFrom().item(() -> OrderMapper.toProto(book.get(requireOrderId(request.getOrderId()))));
+    }
+
+    @Override
+    @Blocking
+    public Uni<Order> cancelOrder(CancelOrderRequest request) {
+        return Uni.createFrom().item(() -> {
+            OrderBook.Cancellation cancellation = book.cancel(requireOrderId(request.getOrderId()));
+            relay.deliverSoon(cancellation.next());
+            return OrderMapper.toProto(cancellation.order());
+        });
+    }
+
+    @Override
+    public Multi<Order> listOrders(ListOrdersRequest request) {
+        int maxLimit = config.listMaxLimit();
+        new Violations()
+                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
+                        "must be between 0 and " + maxLimit)
+                .throwIfAny();
+        var cursor = new Object() {
+            int offset;
+            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
+        };
+        return PacedStream.pages(() -> {
+            int size = Math.min(PAGE_SIZE, cursor.remaining);
+            if (size <= 0) {
+                return List.of();
+            }
+            List<Order> page = book.page(request.getUserId(), cursor.offset, size).stream()
+                    .map(OrderMapper::toProto).toList();
+            cursor.offset += page.size();
+            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
+            return page;
+        }, liveLists);
+    }
+
+    @Override
+    public Multi<Order> watchOrder(WatchOrderRequest request) {
+        String orderId = requireOrderId(request.getOrderId());
+        return PacedStream.<Order> push(maxPending, liveWatches, out -> ReplayThenLive.wire(out,
+                consumer -> feed.subscribe(order -> {
+                    if (order.getId().equals(orderId)) {
+                        consumer.accept(order);
+                    }
+                }),
+                () -> List.of(OrderMapper.toProto(book.get(orderId))),
+                Order::getVersion,
+                // the watch ends once the payment has settled
+                order -> order.getStatus() != dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_PENDING));
+    }
+
+    private static String requireOrderId(String orderId) {
+        new Violations().text("order_id", orderId, OrderPlacement.MAX_KEY_LENGTH).throwIfAny();
+        return orderId;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.grpcshop.order;
+
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import dev.grpcshop.api.order.v1.CreateOrderRequest;
+import dev.grpcshop.api.order.v1.LineItem;
+import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.Currencies;
+import dev.grpcshop.platform.Hashing;
+import dev.grpcshop.platform.Violations;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * CreateOrder: validate, check the user (UserService), store the order PENDING with its CHARGE entry, and
+ * charge it (PaymentService) at once. If PaymentService cannot be reached, the order is returned PENDING and
+ * the outbox relay charges it later under the same idempotency key. Blocking; runs on worker threads.
+ */
+@ApplicationScoped
+public class OrderPlacement {
+
+    static final int MAX_KEY_LENGTH = 200;
+    static final int MAX_SKU_LENGTH = 64;
+    // Keeps every total far below Long.MAX_VALUE: 10^12 minor units per unit price.
+    static final long MAX_UNIT_PRICE_MINOR = 1_000_000_000_000L;
+
+    @Inject
+    OrderBook book;
+    @Inject
+    UserCheck users;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    OrdersConfig config;
+
+    public OrderEntity place(CreateOrderRequest request) {
+        long total = validate(request);
+        String fingerprint = Hashing.fingerprint(request);
+        OrderEntity first = book.findByKey(request.getIdempotencyKey()).orElse(null);
+        if (first != null) {
+            return sameRequest(first, fingerprint);
+        }
+        users.requireActiveUser(request.getUserId()).await().indefinitely();
+        OrderBook.Created created;
+        try {
+            created = book.createPending(request, fingerprint, total);
+        } catch (OrderBook.KeyTaken raced) {
+            return sameRequest(book.findByKey(request.getIdempotencyKey()).orElseThrow(), fingerprint);
+        }
+        relay.deliver(created.charge());
+        return book.get(created.order().id);
+    }
+
+    /** Checks every field and returns the order total in minor units. */
+    private long validate(CreateOrderRequest request) {
+        Violations violations = new Violations()
+                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .text("idempotency_key", request.getIdempotencyKey(), MAX_KEY_LENGTH)
+                .text("card_token", request.getCardToken(), MAX_KEY_LENGTH);
+        Currencies.check(violations, "currency", request.getCurrency());
+        int maxItems = config.maxItems();
+        if (request.getItemsCount() == 0) {
+            violations.add("items", "must contain at least one item");
+        } else if (request.getItemsCount() > maxItems) {
+            violations.add("items", "must contain at most " + maxItems + " items");
+        }
+        long total = 0;
+        for (int i = 0; i < Math.min(request.getItemsCount(), maxItems); i++) {
+            LineItem item = request.getItems(i);
+            String field = "items[" + i + "]";
+            violations.text(field + ".sku", item.getSku(), MAX_SKU_LENGTH)
+                    .check(item.getQuantity() > 0 && item.getQuantity() <= config.maxQuantity(), field + ".quantity",
+                            "must be between 1 and " + config.maxQuantity())
+                    .check(item.getUnitPriceMinor() > 0 && item.getUnitPriceMinor() <= MAX_UNIT_PRICE_MINOR,
+                            field + ".unit_price_minor", "must be between 1 and " + MAX_UNIT_PRICE_MINOR);
+            if (item.getQuantity() > 0 && item.getUnitPriceMinor() > 0) {
+                total += (long) item.getQuantity() * Math.min(item.getUnitPriceMinor(), MAX_UNIT_PRICE_MINOR);
+            }
+        }
+        violations.throwIfAny();
+        return total;
+    }
+
+    private static OrderEntity sameRequest(OrderEntity first, String fingerprint) {
+        if (!first.requestFingerprint.equals(fingerprint)) {
+            throw ApiError.of(Code.ALREADY_EXISTS, "idempotency key already used for a different order",
+                    ErrorInfo.newBuilder().setReason("IDEMPOTENCY_KEY_REUSED").setDomain(ApiError.DOMAIN)
+                            .putMetadata("order_id", first.id).build());
+        }
+        return first; // a retry of the first request: the same order, never a second one
+    }
+}

@@ -1,0 +1,144 @@
+package dev.grpcshop.order;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.grpcshop.api.notification.v1.SendNotificationRequest;
+import dev.grpcshop.api.payment.v1.Payment;
+import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
+import dev.grpcshop.platform.GrpcErrors;
+import dev.grpcshop.platform.ServiceRole;
+import dev.grpcshop.platform.ServiceRoles;
+import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.TransientFailure;
+import io.grpc.Context;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.OptimisticLockException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Delivers outbox entries: right after the transaction that wrote them, and again on a schedule until
+ * they succeed. A failure worth retrying (dependency unavailable, slow, or its circuit open) waits with
+ * exponential backoff and jitter; the idempotency key of each entry makes a repeated delivery harmless.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    @Inject
+    OrderBook book;
+    @Inject
+    PaymentClient payments;
+    @Inject
+    NotificationClient notifications;
+    @Inject
+    OrdersConfig config;
+    @Inject
+    ServiceRoles roles;
+
+    @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deliverDueEntries() {
+        if (!roles.runs(ServiceRole.ORDER)) {
+            return;
+        }
+        Instant now = Timestamps.now();
+        for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
+            if (book.claim(entry.id, now)) {
+                entry.attempts++;
+                deliver(entry);
+            }
+        }
+    }
+
+    /** Delivers the entries on a worker thread, without holding up the caller. */
+    void deliverSoon(List<OutboxEntry> entries) {
+        if (!entries.isEmpty()) {
+            // Context.ROOT: these calls must not inherit the (soon finished) incoming call's context and deadline
+            Infrastructure.getDefaultWorkerPool().execute(Context.ROOT.wrap(() -> entries.forEach(this::deliver)));
+        }
+    }
+
+    /** Delivers one entry whose lease the caller holds. Never throws: a failure is recorded on the entry. */
+    void deliver(OutboxEntry entry) {
+        try {
+            switch (entry.kind) {
+                case CHARGE -> {
+                    Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)))
+                            .await().indefinitely();
+                    List<OutboxEntry> next = book.applyPayment(entry.id, payment);
+                    if (!isSettled(payment)) {
+                        book.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+                    }
+                    deliverSoon(next);
+                }
+                case NOTIFY -> {
+                    notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
+                            .await().indefinitely();
+                    book.markDone(entry.id, null);
+                }
+                case REFUND -> {
+                    payments.refund(entry.payload).await().indefinitely();
+                    book.markDone(entry.id, null);
+                }
+            }
+        } catch (RuntimeException | InvalidProtocolBufferException failure) {
+            onFailure(entry, failure);
+        }
+    }
+
+    private void onFailure(OutboxEntry entry, Throwable failure) {
+        if (!isRefusal(failure)) {
+            Duration wait = backoff(entry.attempts);
+            LOG.debugf("outbox %s %d for order %s failed (%s), retry in %s", entry.kind, entry.id, entry.orderId,
+                    failure, wait);
+            book.retryLater(entry.id, failure.toString(), wait);
+            return;
+        }
+        // The other service refused the call itself: retrying cannot help.
+        String reason = "rejected: " + io.grpc.Status.Code.values()[GrpcErrors.toStatus(failure).getCode()];
+        LOG.errorf("outbox %s %d for order %s refused: %s", entry.kind, entry.id, entry.orderId,
+                GrpcErrors.toStatus(failure).getMessage());
+        if (entry.kind == OutboxEntry.Kind.CHARGE) {
+            deliverSoon(book.failPayment(entry.id, "payment_" + reason.replace(": ", "_").toLowerCase()));
+        } else {
+            book.markDone(entry.id, reason);
+        }
+    }
+
+    /**
+     * True when the other service answered that the call itself is wrong, which no retry can fix. Anything
+     * else (unavailable, slow, circuit open, cancelled, a concurrent update here) is tried again later.
+     */
+    private static boolean isRefusal(Throwable failure) {
+        if (TransientFailure.isTransient(failure) || failure instanceof OptimisticLockException) {
+            return false;
+        }
+        return switch (io.grpc.Status.fromThrowable(failure).getCode()) {
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS, OUT_OF_RANGE -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isSettled(Payment payment) {
+        return switch (payment.getState()) {
+            case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED -> true;
+            default -> false;
+        };
+    }
+
+    /** initial-backoff x 2^(attempt-1), at most max-backoff, with up to 50% jitter so retries spread out. */
+    private Duration backoff(int attempts) {
+        long initial = config.outbox().initialBackoff().toMillis();
+        long max = config.outbox().maxBackoff().toMillis();
+        long exp = initial << Math.min(Math.max(attempts - 1, 0), 20);
+        long capped = Math.min(exp, max);
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.grpcshop.payment;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+
+@Entity
+@Table(name = "payments")
+public class PaymentEntity extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    /** Unique: the same key is the same charge. */
+    @Column(name = "idempotency_key", nullable = false, unique = true)
+    public String idempotencyKey;
+
+    /** SHA-256 of the request (card token included, never stored itself), to refuse a reused key. */
+    @Column(name = "request_fingerprint", nullable = false)
+    public String requestFingerprint;
+
+    @Column(name = "order_id", nullable = false)
+    public String orderId;
+
+    @Column(name = "user_id", nullable = false)
+    public long userId;
+
+    @Column(name = "amount_minor", nullable = false)
+    public long amountMinor;
+
+    @Column(nullable = false)
+    public String currency;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public PaymentState state;
+
+    @Column(name = "decline_reason")
+    public String declineReason;
+
+    /** Sequence number of the last recorded state change (payment_events). */
+    @Column(name = "last_sequence", nullable = false)
+    public int lastSequence;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Version
+    @Column(nullable = false)
+    public long version;
+}

@@ -1,0 +1,100 @@
+package dev.grpcshop.payment;
+
+import dev.grpcshop.api.payment.v1.GetPaymentRequest;
+import dev.grpcshop.api.payment.v1.Payment;
+import dev.grpcshop.api.payment.v1.PaymentService;
+import dev.grpcshop.api.payment.v1.PaymentUpdate;
+import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
+import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
+import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
+import dev.grpcshop.platform.PacedStream;
+import dev.grpcshop.platform.ReplayThenLive;
+import dev.grpcshop.platform.Violations;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** gRPC endpoint of payment.v1.PaymentService. */
+@GrpcService
+public class PaymentGrpcEndpoint implements PaymentService {
+
+    private final Payments payments;
+    private final PaymentLedger ledger;
+    private final PaymentFeed feed;
+    private final int maxPending;
+    private final AtomicInteger liveStreams;
+
+    @Inject
+    public PaymentGrpcEndpoint(Payments payments, PaymentLedger ledger, PaymentFeed feed, MeterRegistry registry,
+            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
+        this.payments = payments;
+        this.ledger = ledger;
+        this.feed = feed;
+        this.maxPending = maxPending;
+        this.liveStreams = registry.gauge("grpcshop.stream.subscribers",
+                Tags.of("stream", "payment.StreamPaymentUpdates"), new AtomicInteger());
+    }
+
+    @Override
+    @Blocking
+    public Uni<Payment> processPayment(ProcessPaymentRequest request) {
+        return Uni.createFrom().item(() -> PaymentMapper.toProto(payments.process(request)));
+    }
+
+    @Override
+    @Blocking
+    public Uni<Payment> getPayment(GetPaymentRequest request) {
+        return Uni.createFrom().item(() -> {
+            new Violations().text("payment_id", request.getPaymentId(), Payments.MAX_KEY_LENGTH).throwIfAny();
+            return PaymentMapper.toProto(ledger.get(request.getPaymentId()));
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<Payment> refundPayment(RefundPaymentRequest request) {
+        return Uni.createFrom().item(() -> PaymentMapper.toProto(payments.refund(request.getPaymentId())));
+    }
+
+    @Override
+    public Multi<PaymentUpdate> streamPaymentUpdates(StreamPaymentUpdatesRequest request) {
+        switch (request.getTargetCase()) {
+            case PAYMENT_ID -> {
+                String paymentId = request.getPaymentId();
+                new Violations().text("payment_id", paymentId, Payments.MAX_KEY_LENGTH).throwIfAny();
+                return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> ReplayThenLive.wire(out,
+                        consumer -> feed.subscribe(u -> {
+                            if (u.getPaymentId().equals(paymentId)) {
+                                consumer.accept(u);
+                            }
+                        }),
+                        () -> ledger.history(paymentId),
+                        PaymentUpdate::getSequence,
+                        // nothing follows a decline or a refund
+                        u -> u.getState() == dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_DECLINED
+                                || u.getState() == dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_REFUNDED));
+            }
+            case USER_ID -> {
+                long userId = request.getUserId();
+                new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+                return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> out.onTermination(
+                        feed.subscribe(u -> {
+                            if (u.getUserId() == userId) {
+                                out.offer(u);
+                            }
+                        })));
+            }
+            default -> {
+                new Violations().add("target", "set payment_id or user_id").throwIfAny();
+                return Multi.createFrom().empty();
+            }
+        }
+    }
+}

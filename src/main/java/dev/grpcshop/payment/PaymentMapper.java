@@ -1,0 +1,52 @@
+package dev.grpcshop.payment;
+
+import dev.grpcshop.api.common.v1.Money;
+import dev.grpcshop.api.payment.v1.Payment;
+import dev.grpcshop.api.payment.v1.PaymentUpdate;
+import dev.grpcshop.platform.Timestamps;
+
+final class PaymentMapper {
+
+    private PaymentMapper() {
+    }
+
+    static Payment toProto(PaymentEntity p) {
+        Payment.Builder b = Payment.newBuilder()
+                .setId(p.id)
+                .setIdempotencyKey(p.idempotencyKey)
+                .setOrderId(p.orderId)
+                .setUserId(p.userId)
+                .setAmount(Money.newBuilder().setAmountMinor(p.amountMinor).setCurrency(p.currency))
+                .setState(toProto(p.state))
+                .setCreatedAt(Timestamps.of(p.createdAt))
+                .setUpdatedAt(Timestamps.of(p.updatedAt));
+        if (p.declineReason != null) {
+            b.setDeclineReason(p.declineReason);
+        }
+        return b.build();
+    }
+
+    static PaymentUpdate toUpdate(PaymentEntity p, PaymentEventEntity e) {
+        PaymentUpdate.Builder b = PaymentUpdate.newBuilder()
+                .setPaymentId(p.id)
+                .setOrderId(p.orderId)
+                .setUserId(p.userId)
+                .setState(toProto(e.state))
+                .setSequence(e.sequence)
+                .setAt(Timestamps.of(e.occurredAt));
+        if (e.reason != null) {
+            b.setReason(e.reason);
+        }
+        return b.build();
+    }
+
+    static dev.grpcshop.api.payment.v1.PaymentState toProto(PaymentState s) {
+        return switch (s) {
+            case PENDING -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_PENDING;
+            case AUTHORIZED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_AUTHORIZED;
+            case CAPTURED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_CAPTURED;
+            case DECLINED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_DECLINED;
+            case REFUNDED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_REFUNDED;
+        };
+    }
+}

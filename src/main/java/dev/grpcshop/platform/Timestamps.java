@@ -1,0 +1,21 @@
+package dev.grpcshop.platform;
+
+import com.google.protobuf.Timestamp;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+public final class Timestamps {
+
+    private Timestamps() {
+    }
+
+    public static Timestamp of(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    /** Now, at the microsecond precision that both H2 and PostgreSQL store. */
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

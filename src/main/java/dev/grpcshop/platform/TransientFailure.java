@@ -1,0 +1,41 @@
+package dev.grpcshop.platform;
+
+import io.grpc.Status;
+import io.smallrye.faulttolerance.api.RateLimitException;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * A remote call failed in a way that may succeed if tried again later: UNAVAILABLE or DEADLINE_EXCEEDED.
+ * Only this failure is retried and counted by the circuit breakers; every other status is the callee's
+ * answer and is passed on as it is.
+ */
+public final class TransientFailure extends RuntimeException {
+
+    private final Status.Code code;
+
+    private TransientFailure(Status.Code code, Throwable cause) {
+        super(code + " from a remote service", cause, false, false);
+        this.code = code;
+    }
+
+    public Status.Code code() {
+        return code;
+    }
+
+    /** Wraps UNAVAILABLE and DEADLINE_EXCEEDED in a TransientFailure; returns any other failure unchanged. */
+    public static Throwable classify(Throwable failure) {
+        Status.Code code = Status.fromThrowable(failure).getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                ? new TransientFailure(code, failure)
+                : failure;
+    }
+
+    /** True for failures worth trying again later: transient statuses and the fault-tolerance guards. */
+    public static boolean isTransient(Throwable failure) {
+        return failure instanceof TransientFailure || failure instanceof CircuitBreakerOpenException
+                || failure instanceof BulkheadException || failure instanceof TimeoutException
+                || failure instanceof RateLimitException;
+    }
+}

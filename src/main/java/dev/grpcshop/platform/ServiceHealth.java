@@ -20,6 +20,9 @@ public class ServiceHealth {
     ServiceRoles roles;
 
     void onStart(@Observes StartupEvent event) {
-        roles.enabled().forEach(role -> health.setStatus(role.grpcService, ServingStatus.SERVING));
+        // Quarkus marks every bound service SERVING; the ones this instance does not run are UNKNOWN.
+        for (ServiceRole role : ServiceRole.values()) {
+            health.setStatus(role.grpcService, roles.runs(role) ? ServingStatus.SERVING : ServingStatus.UNKNOWN);
+        }
     }
 }

@@ -196,6 +196,17 @@ class OrderFlowTest {
     }
 
     @Test
+    void suspendedUserIsFailedPreconditionAndNothingIsStored() {
+        long suspended = shop.users.createUser(dev.grpcshop.api.user.v1.CreateUserRequest.newBuilder()
+                .setName("Sus Pended").setEmail("suspended." + System.nanoTime() + "@shop.example.com")
+                .setStatus(dev.grpcshop.api.user.v1.UserStatus.USER_STATUS_SUSPENDED).build()).getId();
+        CreateOrderRequest request = Shop.order(suspended, "tok_visa");
+        var status = assertFails(Status.Code.FAILED_PRECONDITION, () -> shop.orders.createOrder(request));
+        assertEquals("USER_NOT_ACTIVE", detail(status, ErrorInfo.class).getReason());
+        assertTrue(book.findByKey(request.getIdempotencyKey()).isEmpty());
+    }
+
+    @Test
     void invalidItemsAmountsAndCurrencyAreInvalidArgumentWithEveryFieldNamed() {
         long user = shop.newUser();
         CreateOrderRequest bad = Shop.order(user, "tok_visa").toBuilder()

@@ -1,0 +1,41 @@
+package dev.grpcshop.it;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Gives the packaged application under a {@code @QuarkusIntegrationTest} its own gRPC port and a fresh
+ * H2 file under target/, and points its clients at itself.
+ */
+public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
+
+    static int grpcPort;
+
+    @Override
+    public Map<String, String> start() {
+        grpcPort = freePort();
+        String self = "localhost:" + grpcPort;
+        return Map.of(
+                "quarkus.grpc.server.port", String.valueOf(grpcPort),
+                "quarkus.datasource.jdbc.url", "jdbc:h2:file:./target/it-data/" + UUID.randomUUID(),
+                "quarkus.stork.user-service.service-discovery.address-list", self,
+                "quarkus.stork.payment-service.service-discovery.address-list", self,
+                "quarkus.stork.notification-service.service-discovery.address-list", self);
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

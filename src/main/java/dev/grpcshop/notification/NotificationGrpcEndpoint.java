@@ -5,10 +5,10 @@ import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.NotificationService;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.notification.v1.SubscribeRequest;
+import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.Violations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -38,10 +38,8 @@ public class NotificationGrpcEndpoint implements NotificationService {
         this.inbox = inbox;
         this.maxPending = maxPending;
         this.maxLimit = maxLimit;
-        this.liveSubscriptions = registry.gauge("grpcshop.stream.subscribers",
-                Tags.of("stream", "notification.Subscribe"), new AtomicInteger());
-        this.liveLists = registry.gauge("grpcshop.stream.subscribers",
-                Tags.of("stream", "notification.ListNotifications"), new AtomicInteger());
+        this.liveSubscriptions = Meters.liveStreams(registry, "notification.Subscribe");
+        this.liveLists = Meters.liveStreams(registry, "notification.ListNotifications");
     }
 
     @Override

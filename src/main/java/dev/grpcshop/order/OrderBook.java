@@ -21,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Currency;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -217,9 +219,18 @@ public class OrderBook {
                 Timestamps.now().plus(wait), truncate(error), entryId);
     }
 
+    /** Undelivered outbox entries by kind. */
     @Transactional
-    public long pendingEntries(OutboxEntry.Kind kind) {
-        return OutboxEntry.count("doneAt is null and kind = ?1", kind);
+    Map<OutboxEntry.Kind, Long> backlog() {
+        Map<OutboxEntry.Kind, Long> backlog = new EnumMap<>(OutboxEntry.Kind.class);
+        for (OutboxEntry.Kind kind : OutboxEntry.Kind.values()) {
+            backlog.put(kind, 0L);
+        }
+        OutboxEntry.getEntityManager()
+                .createQuery("select e.kind, count(e) from OutboxEntry e where e.doneAt is null group by e.kind",
+                        Object[].class)
+                .getResultList().forEach(row -> backlog.put((OutboxEntry.Kind) row[0], (Long) row[1]));
+        return backlog;
     }
 
     private OutboxEntry notify(OrderEntity order, String kind, String subject, String body) {

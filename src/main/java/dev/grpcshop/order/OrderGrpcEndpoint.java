@@ -7,11 +7,11 @@ import dev.grpcshop.api.order.v1.ListOrdersRequest;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderService;
 import dev.grpcshop.api.order.v1.WatchOrderRequest;
+import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
 import dev.grpcshop.platform.Violations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -47,10 +47,8 @@ public class OrderGrpcEndpoint implements OrderService {
         this.relay = relay;
         this.config = config;
         this.maxPending = maxPending;
-        this.liveWatches = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "order.WatchOrder"),
-                new AtomicInteger());
-        this.liveLists = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "order.ListOrders"),
-                new AtomicInteger());
+        this.liveWatches = Meters.liveStreams(registry, "order.WatchOrder");
+        this.liveLists = Meters.liveStreams(registry, "order.ListOrders");
     }
 
     @Override

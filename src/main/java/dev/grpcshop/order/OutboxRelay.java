@@ -10,7 +10,11 @@ import dev.grpcshop.platform.ServiceRoles;
 import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.TransientFailure;
 import io.grpc.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +23,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -42,12 +49,28 @@ public class OutboxRelay {
     OrdersConfig config;
     @Inject
     ServiceRoles roles;
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
+
+    @PostConstruct
+    void registerMetrics() {
+        for (OutboxEntry.Kind kind : OutboxEntry.Kind.values()) {
+            AtomicLong count = new AtomicLong();
+            Gauge.builder("grpcshop.outbox.backlog", count, AtomicLong::get)
+                    .description("Outbox entries not yet delivered, by kind (as of the last relay poll)")
+                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+            backlog.put(kind, count);
+        }
+    }
 
     @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDueEntries() {
         if (!roles.runs(ServiceRole.ORDER)) {
             return;
         }
+        book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
         Instant now = Timestamps.now();
         for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
             if (book.claim(entry.id, now)) {
@@ -82,6 +105,10 @@ public class OutboxRelay {
                     notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
                             .await().indefinitely();
                     book.markDone(entry.id, null);
+                    // from the commit that owed the notification to its delivery, retries included
+                    Timer.builder("grpcshop.notification.delivery.lag")
+                            .description("From the commit that owed a notification to its delivery")
+                            .register(registry).record(Duration.between(entry.createdAt, Timestamps.now()));
                 }
                 case REFUND -> {
                     payments.refund(entry.payload).await().indefinitely();

@@ -7,11 +7,11 @@ import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
 import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
+import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
 import dev.grpcshop.platform.Violations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -38,8 +38,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
         this.ledger = ledger;
         this.feed = feed;
         this.maxPending = maxPending;
-        this.liveStreams = registry.gauge("grpcshop.stream.subscribers",
-                Tags.of("stream", "payment.StreamPaymentUpdates"), new AtomicInteger());
+        this.liveStreams = Meters.liveStreams(registry, "payment.StreamPaymentUpdates");
     }
 
     @Override

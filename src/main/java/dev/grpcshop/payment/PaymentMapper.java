@@ -31,6 +31,7 @@ final class PaymentMapper {
                 .setPaymentId(p.id)
                 .setOrderId(p.orderId)
                 .setUserId(p.userId)
+                .setCurrency(p.currency)
                 .setState(toProto(e.state))
                 .setSequence(e.sequence)
                 .setAt(Timestamps.of(e.occurredAt));

@@ -14,10 +14,10 @@ import dev.grpcshop.api.user.v1.UpsertUser;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
 import dev.grpcshop.platform.GrpcErrors;
+import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.Violations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -52,11 +52,10 @@ public class UserGrpcEndpoint implements UserService {
         this.maxPending = maxPending;
         this.feed = feed;
         this.config = config;
-        this.liveListStreams = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "user.ListUsers"),
-                new AtomicInteger());
-        this.liveSyncStreams = registry.gauge("grpcshop.stream.subscribers", Tags.of("stream", "user.SyncUsers"),
-                new AtomicInteger());
-        this.pagesRead = registry.counter("grpcshop.users.list.pages.read");
+        this.liveListStreams = Meters.liveStreams(registry, "user.ListUsers");
+        this.liveSyncStreams = Meters.liveStreams(registry, "user.SyncUsers");
+        this.pagesRead = io.micrometer.core.instrument.Counter.builder("grpcshop.users.list.pages.read")
+                .description("Database pages read while streaming ListUsers").register(registry);
     }
 
     @Override

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * not the test JVM: an order placed over gRPC goes through all four services.
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(IsolatedInstance.class)
+@QuarkusTestResource(value = IsolatedInstance.class, restrictToAnnotatedClass = true)
 class PackagedOrderFlowIT {
 
     private static Shop shop() {

@@ -1,0 +1,44 @@
+package dev.grpcshop.platform;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * One log line per served call: method, status code, duration and trace id. Never the messages or the
+ * headers (they may hold tokens or card data). Silence it with
+ * {@code quarkus.log.category."grpcshop.calls".level=WARN}.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+@Priority(1) // lowest: runs inside the tracing interceptor, so the call's span is current
+public class CallLogInterceptor implements ServerInterceptor {
+
+    private static final Logger LOG = Logger.getLogger("grpcshop.calls");
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        if (!LOG.isInfoEnabled()) {
+            return next.startCall(call, headers);
+        }
+        long start = System.nanoTime();
+        String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : "-";
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                LOG.infof("grpc %s %s %.1fms traceId=%s", call.getMethodDescriptor().getFullMethodName(),
+                        status.getCode(), (System.nanoTime() - start) / 1e6, traceId);
+                super.close(status, trailers);
+            }
+        }, headers);
+    }
+}

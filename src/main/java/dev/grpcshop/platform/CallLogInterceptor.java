@@ -8,7 +8,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,7 +18,6 @@ import org.jboss.logging.Logger;
  */
 @GlobalInterceptor
 @ApplicationScoped
-@Priority(1) // lowest: runs inside the tracing interceptor, so the call's span is current
 public class CallLogInterceptor implements ServerInterceptor {
 
     private static final Logger LOG = Logger.getLogger("grpcshop.calls");
@@ -31,14 +29,22 @@ public class CallLogInterceptor implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         long start = System.nanoTime();
-        String traceId = Span.current().getSpanContext().isValid() ? Span.current().getSpanContext().getTraceId() : "-";
+        String startTraceId = currentTraceId();
         return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
+                // the call's span is current where it completes; at start it may not be yet
+                String traceId = currentTraceId();
                 LOG.infof("grpc %s %s %.1fms traceId=%s", call.getMethodDescriptor().getFullMethodName(),
-                        status.getCode(), (System.nanoTime() - start) / 1e6, traceId);
+                        status.getCode(), (System.nanoTime() - start) / 1e6,
+                        traceId != null ? traceId : startTraceId != null ? startTraceId : "-");
                 super.close(status, trailers);
             }
         }, headers);
+    }
+
+    private static String currentTraceId() {
+        var context = Span.current().getSpanContext();
+        return context.isValid() ? context.getTraceId() : null;
     }
 }

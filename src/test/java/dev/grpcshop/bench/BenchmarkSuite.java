@@ -1,0 +1,224 @@
+package dev.grpcshop.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Timestamp;
+import dev.grpcshop.api.user.v1.GetUserRequest;
+import dev.grpcshop.api.user.v1.User;
+import dev.grpcshop.api.user.v1.UserServiceGrpc;
+import dev.grpcshop.api.user.v1.UserStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every benchmark in one go, ours and the plain grpc-java baseline side by side in the same run, and
+ * writes docs/benchmarks.md and docs/benchmarks.json. Started by src/bench/run-benchmarks.sh.
+ * Argument: a scale factor for the durations (default 1.0).
+ */
+public final class BenchmarkSuite {
+
+    record Process(java.lang.Process process, int grpcPort, double startupMs) {
+        long rssKb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        String classpath = System.getProperty("java.class.path");
+        Path data = Files.createDirectories(Path.of("target", "bench-data"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        List<String> rows = new ArrayList<>();
+        List<String> json = new ArrayList<>();
+        Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
+
+        int appPort = freePort();
+        Process app = start(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + freePort(),
+                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath(),
+                "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
+                "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + appPort,
+                "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + appPort,
+                "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + appPort,
+                "-jar", "target/quarkus-app/quarkus-run.jar"), appPort, "target/bench-app.log");
+        int basePort = freePort();
+        Process base = start(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
+                PlainGrpcUserServer.class.getName(), String.valueOf(basePort)), basePort, "target/bench-baseline.log");
+        try {
+            String appTarget = "127.0.0.1:" + appPort;
+            String baseTarget = "127.0.0.1:" + basePort;
+            Duration warmup = Duration.ofMillis((long) (5000 * scale));
+            Duration duration = Duration.ofMillis((long) (15000 * scale));
+            List<Long> appUsers = LoadGenerator.seedUsers(appTarget, 1000);
+            List<Long> baseUsers = LoadGenerator.seedUsers(baseTarget, 1000);
+            long appRssWarm = app.rssKb();
+
+            for (String target : List.of(baseTarget, appTarget)) {
+                List<Long> users = target.equals(appTarget) ? appUsers : baseUsers;
+                String who = target.equals(appTarget) ? "grpcshop" : "baseline";
+                results.put("getUser/" + who, run(new LoadGenerator.Options(target, "getUser", 4, 16, warmup, duration, 0, 0), users));
+                results.put("createUser/" + who, run(new LoadGenerator.Options(target, "createUser", 4, 8, warmup, duration, 0, 0), users));
+            }
+            // 100,000 users to stream: seed the rest with concurrent CreateUser calls
+            for (String target : List.of(baseTarget, appTarget)) {
+                run(new LoadGenerator.Options(target, "createUser", 4, 16, Duration.ZERO, Duration.ofMinutes(5), 100_000, 0), List.of());
+            }
+            for (String target : List.of(baseTarget, appTarget)) {
+                String who = target.equals(appTarget) ? "grpcshop" : "baseline";
+                results.put("listUsers/" + who, run(new LoadGenerator.Options(target, "listUsers", 1, 1,
+                        Duration.ZERO, duration, 3, 100_000), List.of()));
+            }
+            results.put("syncUsers/grpcshop", run(new LoadGenerator.Options(appTarget, "syncUsers", 2, 8, warmup, duration, 0, 0), appUsers));
+            results.put("createOrder/grpcshop", run(new LoadGenerator.Options(appTarget, "createOrder", 4, 8, warmup, duration, 0, 0), appUsers));
+            long appRssLoaded = app.rssKb();
+            long baseRssLoaded = base.rssKb();
+
+            results.forEach((k, r) -> {
+                rows.add(row(k, r));
+                json.add(r.json().replaceFirst("\\{", "{\"name\":\"" + k + "\","));
+            });
+            String payload = payloadSizes();
+            writeReport(rows, json, results, payload, app, base, appRssWarm, appRssLoaded, baseRssLoaded, scale);
+        } finally {
+            app.stop();
+            base.stop();
+        }
+    }
+
+    private static LoadGenerator.Result run(LoadGenerator.Options options, List<Long> users) throws InterruptedException {
+        LoadGenerator generator = new LoadGenerator(options, users);
+        try {
+            LoadGenerator.Result result = generator.run();
+            System.out.println(result.line());
+            return result;
+        } finally {
+            generator.close();
+        }
+    }
+
+    private static String row(String name, LoadGenerator.Result r) {
+        return String.format(Locale.ROOT, "| %s | %d×%d | %.0f | %s | %.2f | %.2f | %.2f | %s |", name, r.connections(),
+                r.inflight(), r.callsPerSecond(), r.messagesPerSecond() > r.callsPerSecond() * 1.5
+                        ? String.format(Locale.ROOT, "%.0f msg/s, %.1f MB/s", r.messagesPerSecond(), r.megabytesPerSecond()) : "",
+                r.p50Ms(), r.p99Ms(), r.p999Ms(), r.statusCounts());
+    }
+
+    /** The seed's example user as protobuf and as the JSON a REST API would send. */
+    private static String payloadSizes() throws IOException {
+        long now = 1_764_000_000L;
+        User user = User.newBuilder().setId(1).setName("Alice").setEmail("alice@example.com")
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(now)).setStatus(UserStatus.USER_STATUS_ACTIVE).build();
+        Map<String, Object> rest = new LinkedHashMap<>();
+        rest.put("id", 1);
+        rest.put("name", "Alice");
+        rest.put("email", "alice@example.com");
+        rest.put("createdAt", Instant.ofEpochSecond(now).toString());
+        rest.put("status", "ACTIVE");
+        byte[] jsonBytes = new ObjectMapper().writeValueAsBytes(rest);
+        return String.format(Locale.ROOT, "| protobuf (`user.v1.User`) | %d bytes |%n| JSON (`%s`) | %d bytes |",
+                user.getSerializedSize(), new String(jsonBytes, StandardCharsets.UTF_8), jsonBytes.length);
+    }
+
+    private static void writeReport(List<String> rows, List<String> json, Map<String, LoadGenerator.Result> results,
+            String payload, Process app, Process base, long appRssWarm, long appRssLoaded, long baseRssLoaded,
+            double scale) throws IOException {
+        Files.createDirectories(Path.of("docs"));
+        double getRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/baseline").callsPerSecond();
+        double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
+        String report = String.join("\n",
+                "# Benchmarks",
+                "",
+                "Produced by `src/bench/run-benchmarks.sh` (scale " + scale + ") on " + Instant.now() + ", "
+                        + Runtime.getRuntime().availableProcessors() + " cores; load generator, grpcshop and the plain grpc-java baseline"
+                        + " share the machine. Closed loop, loopback, warm-up excluded. grpcshop: packaged JVM jar, -Xmx256m,"
+                        + " embedded H2 file database, call log off. Baseline: grpc-java Netty, direct executor, in-memory map.",
+                "",
+                "| scenario / target | connections×in-flight | calls/s | streamed | p50 ms | p99 ms | p99.9 ms | status |",
+                "|---|---|---|---|---|---|---|---|",
+                String.join("\n", rows),
+                "",
+                String.format(Locale.ROOT, "Ratios in this run: GetUser throughput grpcshop/baseline = **%.2fx**; ListUsers messages/s"
+                        + " grpcshop/baseline = **%.2fx**.", getRatio, listRatio),
+                "",
+                "| startup and memory | grpcshop (JVM) | baseline |",
+                "|---|---|---|",
+                String.format(Locale.ROOT, "| process start to first successful gRPC call | %.0f ms | %.0f ms |", app.startupMs(), base.startupMs()),
+                String.format(Locale.ROOT, "| RSS after warm-up (1,000 users) | %d MB | |", appRssWarm / 1024),
+                String.format(Locale.ROOT, "| RSS after all load | %d MB | %d MB |", appRssLoaded / 1024, baseRssLoaded / 1024),
+                "",
+                "Payload of the seed's example user (id, name, email, createdAt, status):",
+                "",
+                "| encoding | size |",
+                "|---|---|",
+                payload,
+                "");
+        Files.writeString(Path.of("docs", "benchmarks.md"), report);
+        Files.writeString(Path.of("docs", "benchmarks.json"), "[\n" + String.join(",\n", json) + "\n]\n");
+        System.out.println(report);
+    }
+
+    /** Starts a server process and measures the time until its first successful gRPC call. */
+    private static Process start(List<String> command, int grpcPort, String log) throws Exception {
+        long t0 = System.nanoTime();
+        java.lang.Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        try {
+            while (true) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("process exited, see " + log);
+                }
+                try {
+                    UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .getUser(GetUserRequest.newBuilder().setId(1).build());
+                    break;
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                        break; // answered: the server is serving
+                    }
+                    Thread.sleep(2);
+                }
+                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(60)) {
+                    throw new IllegalStateException("no answer within 60 s, see " + log);
+                }
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+        return new Process(p, grpcPort, (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -16,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** gRPC endpoint of notification.v1.NotificationService. */
@@ -55,22 +54,9 @@ public class NotificationGrpcEndpoint implements NotificationService {
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
-        var cursor = new Object() {
-            long afterId;
-            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
-        };
-        return PacedStream.pages(() -> {
-            if (cursor.remaining <= 0) {
-                return List.of();
-            }
-            List<Notification> page = inbox.page(request.getUserId(), cursor.afterId,
-                    Math.min(PAGE_SIZE, cursor.remaining));
-            cursor.remaining = page.size() < Math.min(PAGE_SIZE, cursor.remaining) ? 0 : cursor.remaining - page.size();
-            if (!page.isEmpty()) {
-                cursor.afterId = Long.parseLong(page.get(page.size() - 1).getId());
-            }
-            return page;
-        }, liveLists);
+        return PacedStream.<Notification> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
+                (last, size) -> inbox.page(request.getUserId(), last == null ? 0 : Long.parseLong(last.getId()), size),
+                liveLists);
     }
 
     @Override

@@ -65,11 +65,16 @@ public class OrderBook {
         return order;
     }
 
-    /** Orders of a user, oldest first, skipping {@code offset}. */
+    /** Up to {@code limit} orders of a user, oldest first, after {@code last} (null: from the first). */
     @Transactional
-    public List<OrderEntity> page(long userId, int offset, int limit) {
-        return OrderEntity.<OrderEntity> find("userId", Sort.by("createdAt").and("id"), userId)
-                .range(offset, offset + limit - 1).list();
+    public List<OrderEntity> page(long userId, dev.grpcshop.api.order.v1.Order last, int limit) {
+        Sort order = Sort.by("createdAt").and("id");
+        if (last == null) {
+            return OrderEntity.<OrderEntity> find("userId", order, userId).range(0, limit - 1).list();
+        }
+        Instant lastCreated = Instant.ofEpochSecond(last.getCreatedAt().getSeconds(), last.getCreatedAt().getNanos());
+        return OrderEntity.<OrderEntity> find("userId = ?1 and (createdAt > ?2 or (createdAt = ?2 and id > ?3))", order,
+                userId, lastCreated, last.getId()).range(0, limit - 1).list();
     }
 
     /**

@@ -81,21 +81,9 @@ public class OrderGrpcEndpoint implements OrderService {
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
-        var cursor = new Object() {
-            int offset;
-            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
-        };
-        return PacedStream.pages(() -> {
-            int size = Math.min(PAGE_SIZE, cursor.remaining);
-            if (size <= 0) {
-                return List.of();
-            }
-            List<Order> page = book.page(request.getUserId(), cursor.offset, size).stream()
-                    .map(OrderMapper::toProto).toList();
-            cursor.offset += page.size();
-            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
-            return page;
-        }, liveLists);
+        return PacedStream.<Order> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
+                (last, size) -> book.page(request.getUserId(), last, size).stream().map(OrderMapper::toProto).toList(),
+                liveLists);
     }
 
     @Override

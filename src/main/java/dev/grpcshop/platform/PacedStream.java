@@ -28,8 +28,14 @@ public final class PacedStream<T> {
 
     /** A blocking source of pages; an empty page ends the stream. */
     @FunctionalInterface
-    public interface PageSource<T> {
+    interface PageSource<T> {
         List<T> nextPage();
+    }
+
+    /** Reads up to {@code size} items that come after {@code last} (null: from the start), in stream order. */
+    @FunctionalInterface
+    public interface PageQuery<T> {
+        List<T> after(T last, int size);
     }
 
     private final MultiEmitter<? super T> emitter;
@@ -57,10 +63,30 @@ public final class PacedStream<T> {
     }
 
     /**
-     * A stream of the pages of {@code source}, read one page at a time as the client consumes them.
+     * Up to {@code limit} items, read from the database {@code pageSize} at a time (keyset paging: each query
+     * starts after the last item sent) and only as fast as the client consumes them.
      * {@code live} counts the streams open right now.
      */
-    public static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
+    public static <T> Multi<T> pages(int limit, int pageSize, PageQuery<T> query, AtomicInteger live) {
+        var cursor = new Object() {
+            T last;
+            int remaining = limit;
+        };
+        return pages(() -> {
+            int size = Math.min(pageSize, cursor.remaining);
+            if (size <= 0) {
+                return List.of();
+            }
+            List<T> page = query.after(cursor.last, size);
+            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
+            if (!page.isEmpty()) {
+                cursor.last = page.get(page.size() - 1);
+            }
+            return page;
+        }, live);
+    }
+
+    private static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
         CallReadiness readiness = CallReadiness.current();
         return Multi.createFrom().<T> emitter(emitter -> {
             PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE);

@@ -80,25 +80,12 @@ public class UserGrpcEndpoint implements UserService {
                 .check(request.getOffset() >= 0, "offset", "must not be negative")
                 .check(request.getAfterId() >= 0, "after_id", "must not be negative")
                 .throwIfAny();
-        int pageSize = config.list().pageSize();
-        var cursor = new Object() {
-            long afterId = request.getAfterId();
-            int offset = request.getOffset();
-            int remaining = request.getLimit() == 0 ? maxLimit : request.getLimit();
-        };
-        return PacedStream.pages(() -> {
-            if (cursor.remaining <= 0) {
-                return java.util.List.of();
-            }
-            int size = Math.min(pageSize, cursor.remaining);
-            var page = directory.page(cursor.afterId, cursor.offset, size);
+        int limit = request.getLimit() == 0 ? maxLimit : request.getLimit();
+        return PacedStream.<User> pages(limit, config.list().pageSize(), (last, size) -> {
             pagesRead.increment();
-            cursor.offset = 0; // the offset applies once, before the first page
-            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
-            if (!page.isEmpty()) {
-                cursor.afterId = page.get(page.size() - 1).id;
-            }
-            return page.stream().map(UserMapper::toProto).toList();
+            // the request's offset applies once, before the first page
+            return directory.page(last == null ? request.getAfterId() : last.getId(),
+                    last == null ? request.getOffset() : 0, size).stream().map(UserMapper::toProto).toList();
         }, liveListStreams);
     }
 

@@ -304,6 +304,42 @@ class OrderFlowTest {
     }
 
     @Test
+    void listOrdersStreamsEveryOrderOfAUserOnceAcrossDatabasePagesOldestFirst() throws Exception {
+        long user = shop.newUser();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        Set<String> created = new HashSet<>();
+        try {
+            List<Future<Order>> calls = new ArrayList<>();
+            for (int i = 0; i < 520; i++) { // more than one page of 500
+                calls.add(pool.submit(() -> OrderServiceGrpc.newBlockingStub(shop.channel).createOrder(Shop.order(user, "tok_visa"))));
+            }
+            for (Future<Order> call : calls) {
+                created.add(call.get(60, TimeUnit.SECONDS).getId());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Order> listed = new ArrayList<>();
+        shop.orders.withDeadlineAfter(30, TimeUnit.SECONDS).listOrders(ListOrdersRequest.newBuilder().setUserId(user).build())
+                .forEachRemaining(listed::add);
+
+        assertEquals(created, listed.stream().map(Order::getId).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(520, listed.size(), "no order twice");
+        for (int i = 1; i < listed.size(); i++) {
+            var a = listed.get(i - 1).getCreatedAt();
+            var b = listed.get(i).getCreatedAt();
+            int byTime = a.getSeconds() != b.getSeconds() ? Long.compare(a.getSeconds(), b.getSeconds())
+                    : Integer.compare(a.getNanos(), b.getNanos());
+            assertTrue(byTime < 0 || (byTime == 0 && listed.get(i - 1).getId().compareTo(listed.get(i).getId()) < 0),
+                    "oldest first at " + i);
+        }
+        List<Order> firstFive = new ArrayList<>();
+        shop.orders.listOrders(ListOrdersRequest.newBuilder().setUserId(user).setLimit(5).build())
+                .forEachRemaining(firstFive::add);
+        assertEquals(listed.subList(0, 5), firstFive, "limit stops the stream");
+    }
+
+    @Test
     void unknownOrderIsNotFound() {
         assertFails(Status.Code.NOT_FOUND, () -> shop.orders.getOrder(
                 dev.grpcshop.api.order.v1.GetOrderRequest.newBuilder().setOrderId("no-such-order").build()));

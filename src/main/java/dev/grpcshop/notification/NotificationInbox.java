@@ -2,6 +2,7 @@ package dev.grpcshop.notification;
 
 import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
+import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.EventHub;
 import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.Violations;
@@ -23,13 +24,6 @@ public class NotificationInbox {
 
     /** A notification was stored (and committed). */
     public record Stored(Notification notification) {
-    }
-
-    /** Thrown inside the transaction when the key is already stored; the caller then reads the first one. */
-    static final class KeyTaken extends RuntimeException {
-        KeyTaken() {
-            super(null, null, false, false);
-        }
     }
 
     private final EventHub<Notification> hub = new EventHub<>();
@@ -61,7 +55,7 @@ public class NotificationInbox {
         }
         try {
             return insert(request);
-        } catch (KeyTaken raced) {
+        } catch (DuplicateKey raced) {
             return findByKey(request.getIdempotencyKey()).orElseThrow();
         }
     }
@@ -84,7 +78,7 @@ public class NotificationInbox {
         try {
             n.persistAndFlush();
         } catch (ConstraintViolationException e) {
-            throw new KeyTaken();
+            throw new DuplicateKey();
         }
         Notification notification = toProto(n);
         stored.fire(new Stored(notification));

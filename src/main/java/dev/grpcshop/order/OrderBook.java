@@ -6,6 +6,7 @@ import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
 import dev.grpcshop.api.common.v1.Money;
+import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.ApiError;
 import dev.grpcshop.platform.Timestamps;
 import io.quarkus.panache.common.Sort;
@@ -34,13 +35,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class OrderBook {
-
-    /** Another request stored an order under this idempotency key first. */
-    static final class KeyTaken extends RuntimeException {
-        KeyTaken() {
-            super(null, null, false, false);
-        }
-    }
 
     /** A new order and the CHARGE entry that its creator delivers right away. */
     record Created(OrderEntity order, OutboxEntry charge) {
@@ -79,7 +73,7 @@ public class OrderBook {
 
     /**
      * Stores the order PENDING with its CHARGE entry, leased to the caller so the relay leaves it alone
-     * while the caller charges it. {@link KeyTaken} if the idempotency key is used already.
+     * while the caller charges it. {@link DuplicateKey} if the idempotency key is used already.
      */
     @Transactional
     Created createPending(CreateOrderRequest request, String fingerprint, long totalMinor) {
@@ -103,7 +97,7 @@ public class OrderBook {
         try {
             order.persistAndFlush();
         } catch (ConstraintViolationException e) {
-            throw new KeyTaken();
+            throw new DuplicateKey();
         }
         ProcessPaymentRequest charge = ProcessPaymentRequest.newBuilder()
                 .setIdempotencyKey("order:" + order.id) // one charge per order, however often it is retried

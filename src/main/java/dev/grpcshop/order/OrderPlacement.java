@@ -4,6 +4,7 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
+import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.ApiError;
 import dev.grpcshop.platform.Currencies;
 import dev.grpcshop.platform.Hashing;
@@ -44,7 +45,7 @@ public class OrderPlacement {
         OrderBook.Created created;
         try {
             created = book.createPending(request, fingerprint, total);
-        } catch (OrderBook.KeyTaken raced) {
+        } catch (DuplicateKey raced) {
             return sameRequest(book.findByKey(request.getIdempotencyKey()).orElseThrow(), fingerprint);
         }
         relay.deliver(created.charge());

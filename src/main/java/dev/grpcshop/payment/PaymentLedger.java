@@ -1,6 +1,7 @@
 package dev.grpcshop.payment;
 
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
+import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.ApiError;
 import dev.grpcshop.platform.Timestamps;
 import io.quarkus.panache.common.Sort;
@@ -21,13 +22,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class PaymentLedger {
 
-    /** Another request stored a payment under this idempotency key first. */
-    public static final class KeyTaken extends RuntimeException {
-        KeyTaken() {
-            super(null, null, false, false);
-        }
-    }
-
     @Inject
     Event<PaymentChanged> changes;
 
@@ -45,7 +39,7 @@ public class PaymentLedger {
         return payment;
     }
 
-    /** Stores a new PENDING payment; {@link KeyTaken} if the key is already used. */
+    /** Stores a new PENDING payment; {@link DuplicateKey} if the key is already used. */
     @Transactional
     public PaymentEntity open(String idempotencyKey, String fingerprint, String orderId, long userId, long amountMinor,
             String currency) {
@@ -63,7 +57,7 @@ public class PaymentLedger {
         try {
             p.persistAndFlush();
         } catch (ConstraintViolationException e) {
-            throw new KeyTaken();
+            throw new DuplicateKey();
         }
         record(p, PaymentState.PENDING, null);
         return p;

@@ -3,6 +3,7 @@ package dev.grpcshop.payment;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
+import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.ApiError;
 import dev.grpcshop.platform.Currencies;
 import dev.grpcshop.platform.Hashing;
@@ -44,7 +45,7 @@ public class Payments {
                 PaymentEntity opened = ledger.open(request.getIdempotencyKey(), fingerprint, request.getOrderId(),
                         request.getUserId(), request.getAmount().getAmountMinor(), request.getAmount().getCurrency());
                 return charge(opened, request.getCardToken());
-            } catch (PaymentLedger.KeyTaken raced) {
+            } catch (DuplicateKey raced) {
                 existing = ledger.findByKey(request.getIdempotencyKey()).orElseThrow();
             }
         }

@@ -92,11 +92,6 @@ public class NotificationInbox {
                 .range(0, limit - 1).stream().map(NotificationInbox::toProto).toList();
     }
 
-    @Transactional
-    public long countByKeyPrefix(String prefix) {
-        return NotificationEntity.count("idempotencyKey like ?1", prefix + "%");
-    }
-
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Stored event) {
         hub.publish(event.notification());
     }

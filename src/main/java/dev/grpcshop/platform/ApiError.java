@@ -30,10 +30,6 @@ public final class ApiError extends RuntimeException {
         return status;
     }
 
-    public Code code() {
-        return Code.forNumber(status.getCode());
-    }
-
     public static ApiError of(Code code, String message, Message... details) {
         Status.Builder status = Status.newBuilder().setCode(code.getNumber()).setMessage(message);
         for (Message detail : details) {

@@ -13,15 +13,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  */
 public final class TransientFailure extends RuntimeException {
 
-    private final Status.Code code;
-
     private TransientFailure(Status.Code code, Throwable cause) {
         super(code + " from a remote service", cause, false, false);
-        this.code = code;
-    }
-
-    public Status.Code code() {
-        return code;
     }
 
     /** Wraps UNAVAILABLE and DEADLINE_EXCEEDED in a TransientFailure; returns any other failure unchanged. */

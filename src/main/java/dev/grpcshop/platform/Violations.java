@@ -47,10 +47,6 @@ public final class Violations {
         return check(EMAIL.matcher(email).matches(), field, "must be an email address like name@example.com");
     }
 
-    public boolean isEmpty() {
-        return violations.isEmpty();
-    }
-
     /** Throws INVALID_ARGUMENT with a google.rpc.BadRequest listing every violation, if there is any. */
     public void throwIfAny() {
         if (!violations.isEmpty()) {

@@ -43,11 +43,6 @@ public class UserDirectory {
     }
 
     @Transactional
-    public boolean exists(long id) {
-        return id > 0 && UserEntity.count("id", id) > 0;
-    }
-
-    @Transactional
     public UserEntity create(String name, String email, UserState status, String origin) {
         new Violations().text("name", name, UserEntity.MAX_NAME_LENGTH).email("email", email).throwIfAny();
         UserEntity user = new UserEntity();

@@ -8,6 +8,7 @@ import dev.grpcshop.api.notification.v1.SubscribeRequest;
 import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -54,6 +55,7 @@ public class NotificationGrpcEndpoint implements NotificationService {
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
+        Caller.current().requireActsFor(request.getUserId());
         return PacedStream.<Notification> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
                 (last, size) -> inbox.page(request.getUserId(), last == null ? 0 : Long.parseLong(last.getId()), size),
                 liveLists);
@@ -63,6 +65,7 @@ public class NotificationGrpcEndpoint implements NotificationService {
     public Multi<Notification> subscribe(SubscribeRequest request) {
         long userId = request.getUserId();
         new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+        Caller.current().requireActsFor(userId);
         return PacedStream.<Notification> push(maxPending, liveSubscriptions, out -> out.onTermination(
                 inbox.subscribe(n -> {
                     if (n.getUserId() == userId) {

@@ -11,6 +11,7 @@ import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
 import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -54,20 +55,23 @@ public class OrderGrpcEndpoint implements OrderService {
     @Override
     @Blocking
     public Uni<Order> createOrder(CreateOrderRequest request) {
+        Caller.current().requireActsFor(request.getUserId());
         return Uni.createFrom().item(() -> OrderMapper.toProto(placement.place(request)));
     }
 
     @Override
     @Blocking
     public Uni<Order> getOrder(GetOrderRequest request) {
-        return Uni.createFrom().item(() -> OrderMapper.toProto(book.get(requireOrderId(request.getOrderId()))));
+        Caller caller = Caller.current();
+        return Uni.createFrom().item(() -> OrderMapper.toProto(ownOrder(caller, request.getOrderId())));
     }
 
     @Override
     @Blocking
     public Uni<Order> cancelOrder(CancelOrderRequest request) {
+        Caller caller = Caller.current();
         return Uni.createFrom().item(() -> {
-            OrderBook.Cancellation cancellation = book.cancel(requireOrderId(request.getOrderId()));
+            OrderBook.Cancellation cancellation = book.cancel(ownOrder(caller, request.getOrderId()).id);
             relay.deliverSoon(cancellation.next());
             return OrderMapper.toProto(cancellation.order());
         });
@@ -81,6 +85,7 @@ public class OrderGrpcEndpoint implements OrderService {
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
+        Caller.current().requireActsFor(request.getUserId());
         return PacedStream.<Order> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
                 (last, size) -> book.page(request.getUserId(), last, size).stream().map(OrderMapper::toProto).toList(),
                 liveLists);
@@ -89,16 +94,24 @@ public class OrderGrpcEndpoint implements OrderService {
     @Override
     public Multi<Order> watchOrder(WatchOrderRequest request) {
         String orderId = requireOrderId(request.getOrderId());
+        Caller caller = Caller.current();
         return PacedStream.<Order> push(maxPending, liveWatches, out -> ReplayThenLive.wire(out,
                 consumer -> feed.subscribe(order -> {
                     if (order.getId().equals(orderId)) {
                         consumer.accept(order);
                     }
                 }),
-                () -> List.of(OrderMapper.toProto(book.get(orderId))),
+                () -> List.of(OrderMapper.toProto(ownOrder(caller, orderId))),
                 Order::getVersion,
                 // the watch ends once the payment has settled
                 order -> order.getStatus() != dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_PENDING));
+    }
+
+    /** The order, if the caller may see it: PERMISSION_DENIED for another user's order. */
+    private OrderEntity ownOrder(Caller caller, String orderId) {
+        OrderEntity order = book.get(requireOrderId(orderId));
+        caller.requireActsFor(order.userId);
+        return order;
     }
 
     private static String requireOrderId(String orderId) {

@@ -11,6 +11,7 @@ import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
 import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -50,10 +51,8 @@ public class PaymentGrpcEndpoint implements PaymentService {
     @Override
     @Blocking
     public Uni<Payment> getPayment(GetPaymentRequest request) {
-        return Uni.createFrom().item(() -> {
-            new Violations().text("payment_id", request.getPaymentId(), Payments.MAX_KEY_LENGTH).throwIfAny();
-            return PaymentMapper.toProto(ledger.get(request.getPaymentId()));
-        });
+        Caller caller = Caller.current();
+        return Uni.createFrom().item(() -> PaymentMapper.toProto(ownPayment(caller, request.getPaymentId())));
     }
 
     @Override
@@ -64,6 +63,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
 
     @Override
     public Multi<PaymentUpdate> streamPaymentUpdates(StreamPaymentUpdatesRequest request) {
+        Caller caller = Caller.current();
         switch (request.getTargetCase()) {
             case PAYMENT_ID -> {
                 String paymentId = request.getPaymentId();
@@ -74,7 +74,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
                                 consumer.accept(u);
                             }
                         }),
-                        () -> ledger.history(paymentId),
+                        () -> ledger.history(ownPayment(caller, paymentId).id),
                         PaymentUpdate::getSequence,
                         // nothing follows a decline or a refund
                         u -> u.getState() == dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_DECLINED
@@ -83,6 +83,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
             case USER_ID -> {
                 long userId = request.getUserId();
                 new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+                caller.requireActsFor(userId);
                 return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> out.onTermination(
                         feed.subscribe(u -> {
                             if (u.getUserId() == userId) {
@@ -95,5 +96,13 @@ public class PaymentGrpcEndpoint implements PaymentService {
                 return Multi.createFrom().empty();
             }
         }
+    }
+
+    /** The payment, if the caller may see it: PERMISSION_DENIED for another user's payment. */
+    private PaymentEntity ownPayment(Caller caller, String paymentId) {
+        new Violations().text("payment_id", paymentId, Payments.MAX_KEY_LENGTH).throwIfAny();
+        PaymentEntity payment = ledger.get(paymentId);
+        caller.requireActsFor(payment.userId);
+        return payment;
     }
 }

@@ -19,6 +19,8 @@ public final class ApiError extends RuntimeException {
 
     public static final String DOMAIN = "grpcshop.dev";
 
+    static final int MAX_REPORTED_VIOLATIONS = 10;
+
     private final transient Status status;
 
     private ApiError(Status status) {
@@ -38,13 +40,22 @@ public final class ApiError extends RuntimeException {
         return new ApiError(status.build());
     }
 
+    /**
+     * The first {@value #MAX_REPORTED_VIOLATIONS} violations: status and details travel in HTTP/2 trailers,
+     * which clients cap (8 KiB by default), so a request with thousands of bad fields must still get an answer.
+     */
     public static ApiError invalidArgument(List<BadRequest.FieldViolation> violations) {
+        List<BadRequest.FieldViolation> reported = violations.subList(0,
+                Math.min(violations.size(), MAX_REPORTED_VIOLATIONS));
         StringBuilder message = new StringBuilder("invalid request:");
-        for (BadRequest.FieldViolation v : violations) {
+        for (BadRequest.FieldViolation v : reported) {
             message.append(' ').append(v.getField()).append(" (").append(v.getDescription()).append(");");
         }
+        if (reported.size() < violations.size()) {
+            message.append(" and ").append(violations.size() - reported.size()).append(" more");
+        }
         return of(Code.INVALID_ARGUMENT, message.toString(),
-                BadRequest.newBuilder().addAllFieldViolations(violations).build());
+                BadRequest.newBuilder().addAllFieldViolations(reported).build());
     }
 
     public static ApiError invalidArgument(String field, String description) {
@@ -65,6 +76,18 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError failedPrecondition(String reason, String message) {
         return of(Code.FAILED_PRECONDITION, message,
+                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+    }
+
+    /** No valid credentials: the caller must (re)authenticate. The message never repeats the token. */
+    public static ApiError unauthenticated(String reason, String message) {
+        return of(Code.UNAUTHENTICATED, message,
+                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+    }
+
+    /** Valid credentials, but not for this method or this data. */
+    public static ApiError permissionDenied(String reason, String message) {
+        return of(Code.PERMISSION_DENIED, message,
                 ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
     }
 

@@ -13,10 +13,12 @@ import dev.grpcshop.api.user.v1.UpdateUsersResponse;
 import dev.grpcshop.api.user.v1.UpsertUser;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
+import dev.grpcshop.platform.ClientStreamLimit;
 import dev.grpcshop.platform.GrpcErrors;
 import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -41,14 +43,17 @@ public class UserGrpcEndpoint implements UserService {
     private final UserChangeFeed feed;
     private final UsersConfig config;
     private final int maxPending;
+    private final int maxStreamMessages;
     private final AtomicInteger liveListStreams;
     private final AtomicInteger liveSyncStreams;
     private final io.micrometer.core.instrument.Counter pagesRead;
 
     @Inject
     public UserGrpcEndpoint(UserDirectory directory, UserChangeFeed feed, UsersConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
+            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending,
+            @ConfigProperty(name = "app.limits.max-stream-messages", defaultValue = "10000") int maxStreamMessages) {
         this.directory = directory;
+        this.maxStreamMessages = maxStreamMessages;
         this.maxPending = maxPending;
         this.feed = feed;
         this.config = config;
@@ -61,6 +66,7 @@ public class UserGrpcEndpoint implements UserService {
     @Override
     @Blocking
     public Uni<User> getUser(GetUserRequest request) {
+        Caller.current().requireActsFor(request.getId());
         return Uni.createFrom().item(() -> UserMapper.toProto(directory.get(request.getId())));
     }
 
@@ -92,7 +98,7 @@ public class UserGrpcEndpoint implements UserService {
     @Override
     public Uni<UpdateUsersResponse> updateUsers(Multi<UpdateUserRequest> requests) {
         AtomicInteger index = new AtomicInteger();
-        return requests.emitOn(Infrastructure.getDefaultWorkerPool())
+        return ClientStreamLimit.capped(requests, maxStreamMessages).emitOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transform(request -> {
                     int position = index.getAndIncrement();
                     try {
@@ -119,7 +125,7 @@ public class UserGrpcEndpoint implements UserService {
                     out.offer(SyncUsersResponse.newBuilder().setChange(changed.change()).build());
                 }
             });
-            Cancellable inbound = requests.emitOn(Infrastructure.getDefaultWorkerPool())
+            Cancellable inbound = ClientStreamLimit.capped(requests, maxStreamMessages).emitOn(Infrastructure.getDefaultWorkerPool())
                     .map(request -> SyncUsersResponse.newBuilder().setAck(apply(request, origin)).build())
                     .subscribe().with(out::offer, out::fail, out::complete);
             out.onTermination(() -> {

@@ -5,7 +5,6 @@ import dev.grpcshop.api.user.v1.GetUserRequest;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class DataSurvivesRestartIT {
 
     private static <T> T call(PackagedApp app, java.util.function.Function<UserServiceGrpc.UserServiceBlockingStub, T> call)
             throws InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", app.grpcPort).usePlaintext().build();
+        ManagedChannel channel = dev.grpcshop.support.GrpcTestSupport.channel(app.grpcPort);
         try {
             return call.apply(UserServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
         } finally {

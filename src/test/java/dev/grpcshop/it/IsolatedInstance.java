@@ -2,6 +2,8 @@ package dev.grpcshop.it;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import dev.grpcshop.support.Tokens;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -24,7 +26,10 @@ public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:./target/it-data/" + UUID.randomUUID(),
                 "quarkus.stork.user-service.service-discovery.address-list", self,
                 "quarkus.stork.payment-service.service-discovery.address-list", self,
-                "quarkus.stork.notification-service.service-discovery.address-list", self);
+                "quarkus.stork.notification-service.service-discovery.address-list", self,
+                // the packaged app runs the prod profile: keys come from outside, here the dev pair
+                "mp.jwt.verify.publickey.location", Tokens.DEV_PUBLIC_KEY.toAbsolutePath().toString(),
+                "smallrye.jwt.sign.key.location", Tokens.DEV_PRIVATE_KEY.toAbsolutePath().toString());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.grpcshop.it;
 
+import dev.grpcshop.support.Tokens;
+
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -32,6 +34,8 @@ final class PackagedApp implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
         command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dmp.jwt.verify.publickey.location=" + Tokens.DEV_PUBLIC_KEY.toAbsolutePath());
+        command.add("-Dsmallrye.jwt.sign.key.location=" + Tokens.DEV_PRIVATE_KEY.toAbsolutePath());
         command.addAll(systemProperties);
         command.add("-jar");
         command.add(jar.toString());

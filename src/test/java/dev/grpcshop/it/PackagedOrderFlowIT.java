@@ -11,7 +11,6 @@ import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class PackagedOrderFlowIT {
 
     private static Shop shop() {
-        return new Shop(NettyChannelBuilder.forAddress("localhost", IsolatedInstance.grpcPort).usePlaintext().build());
+        return new Shop(dev.grpcshop.support.GrpcTestSupport.channel(IsolatedInstance.grpcPort));
     }
 
     @Test

@@ -28,13 +28,25 @@ public final class GrpcTestSupport {
         return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }
 
+    /** A channel whose calls carry an admin token unless a stub sets another ({@link Tokens#as}). */
     public static ManagedChannel channel() {
+        return channel(grpcPort());
+    }
+
+    public static ManagedChannel channel(int port) {
+        return NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
+                .intercept(Tokens.bearer(Tokens.admin(), false)).build();
+    }
+
+    /** A channel whose calls carry no token at all. */
+    public static ManagedChannel anonymousChannel() {
         return NettyChannelBuilder.forAddress("localhost", grpcPort()).usePlaintext().build();
     }
 
     /** A channel with a small HTTP/2 window, so the client's flow control really holds the server back. */
     public static ManagedChannel channelWithWindow(int bytes) {
-        return NettyChannelBuilder.forAddress("localhost", grpcPort()).usePlaintext().flowControlWindow(bytes).build();
+        return NettyChannelBuilder.forAddress("localhost", grpcPort()).usePlaintext().flowControlWindow(bytes)
+                .intercept(Tokens.bearer(Tokens.admin(), false)).build();
     }
 
     public static void close(ManagedChannel channel) throws InterruptedException {

@@ -1,0 +1,48 @@
+package dev.grpcshop.platform;
+
+import com.google.rpc.BadRequest;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Refuses unary calls whose client-given deadline is longer than app.limits.max-deadline (INVALID_ARGUMENT
+ * naming grpc-timeout): a request/response call that may legitimately take minutes is a design error or an
+ * attempt to hold server resources. Streaming calls (subscriptions) are long-lived by design and exempt.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+public class CallLimitsInterceptor implements ServerInterceptor {
+
+    @ConfigProperty(name = "app.limits.max-deadline", defaultValue = "5m")
+    Duration maxDeadline;
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        Deadline deadline = io.grpc.Context.current().getDeadline();
+        if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY && deadline != null
+                && deadline.timeRemaining(TimeUnit.MILLISECONDS) > maxDeadline.toMillis()) {
+            StatusRuntimeException refused = StatusProto.toStatusRuntimeException(ApiError.invalidArgument(List.of(
+                    BadRequest.FieldViolation.newBuilder().setField("grpc-timeout")
+                            .setDescription("the call's deadline must be at most " + maxDeadline.toSeconds() + " s")
+                            .build())).status());
+            call.close(refused.getStatus(), refused.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        return next.startCall(call, headers);
+    }
+}

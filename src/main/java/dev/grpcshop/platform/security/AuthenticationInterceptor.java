@@ -1,0 +1,97 @@
+package dev.grpcshop.platform.security;
+
+import dev.grpcshop.platform.ApiError;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.quarkus.grpc.GlobalInterceptor;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.Prioritized;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+import java.util.Set;
+
+/**
+ * Authenticates every call from its {@code authorization: Bearer <JWT>} metadata (SmallRye JWT checks
+ * signature, issuer, audience and expiry against mp.jwt.verify.*), authorizes the method by role
+ * ({@link AccessPolicy}) and hands the {@link Caller} to the endpoint through the gRPC Context.
+ * Refusals are UNAUTHENTICATED / PERMISSION_DENIED with an ErrorInfo reason; the token is never logged.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+public class AuthenticationInterceptor implements ServerInterceptor, Prioritized {
+
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "Bearer ";
+    private static final Logger LOG = Logger.getLogger(AuthenticationInterceptor.class);
+
+    @Inject
+    JWTParser parser;
+
+    @ConfigProperty(name = "app.auth.open-reflection", defaultValue = "true")
+    boolean openReflection;
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (AccessPolicy.isOpen(call.getMethodDescriptor().getServiceName(), openReflection)) {
+            return next.startCall(call, headers);
+        }
+        try {
+            Caller caller = authenticate(headers.get(AUTHORIZATION));
+            AccessPolicy.authorize(method, caller);
+            return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
+        } catch (ApiError refused) {
+            LOG.debugf("refused %s: %s", method, refused.getMessage());
+            StatusRuntimeException e = StatusProto.toStatusRuntimeException(refused.status());
+            call.close(e.getStatus(), e.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+    }
+
+    private Caller authenticate(String authorization) {
+        if (authorization == null) {
+            throw ApiError.unauthenticated("MISSING_TOKEN",
+                    "this method needs a bearer token in the 'authorization' metadata");
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw ApiError.unauthenticated("MALFORMED_AUTHORIZATION",
+                    "the 'authorization' metadata must be 'Bearer <token>'");
+        }
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(authorization.substring(BEARER.length()).trim());
+        } catch (ParseException e) {
+            // the parser's message may quote claims: it is not passed on
+            boolean expired = e.getCause() instanceof InvalidJwtException invalid && invalid.hasExpired();
+            throw expired
+                    ? ApiError.unauthenticated("TOKEN_EXPIRED", "the bearer token has expired")
+                    : ApiError.unauthenticated("TOKEN_INVALID",
+                            "the bearer token is not valid (signature, issuer, audience or format)");
+        }
+        if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
+            throw ApiError.unauthenticated("TOKEN_INVALID", "the bearer token has no subject");
+        }
+        return new Caller(jwt.getSubject(), Set.copyOf(jwt.getGroups()));
+    }
+
+    /** Runs inside the tracing and call-log interceptors, so refusals are traced and logged like any call. */
+    @Override
+    public int getPriority() {
+        return 0;
+    }
+}

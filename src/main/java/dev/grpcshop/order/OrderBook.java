@@ -146,7 +146,7 @@ public class OrderBook {
                 return next; // PENDING or AUTHORIZED: another attempt is charging it; look again later
             }
         }
-        charge.doneAt = Timestamps.now();
+        settled(charge);
         touch(order);
         return next;
     }
@@ -155,7 +155,7 @@ public class OrderBook {
     @Transactional
     List<OutboxEntry> failPayment(long chargeEntryId, String reason) {
         OutboxEntry charge = OutboxEntry.findById(chargeEntryId);
-        charge.doneAt = Timestamps.now();
+        settled(charge);
         charge.lastError = reason;
         OrderEntity order = get(charge.orderId);
         if (order.status != OrderStatus.PENDING) {
@@ -237,6 +237,12 @@ public class OrderBook {
         SendNotificationRequest request = SendNotificationRequest.newBuilder().setIdempotencyKey(key)
                 .setUserId(order.userId).setKind(kind).setSubject(subject).setBody(body).build();
         return enqueue(order, OutboxEntry.Kind.NOTIFY, key, encode(request.toByteArray()), Timestamps.now());
+    }
+
+    /** A settled charge no longer needs its payload, which holds the card token: it is not kept. */
+    private static void settled(OutboxEntry charge) {
+        charge.doneAt = Timestamps.now();
+        charge.payload = null;
     }
 
     private OutboxEntry enqueue(OrderEntity order, OutboxEntry.Kind kind, String key, String payload, Instant due) {

@@ -276,6 +276,19 @@ class AuthenticationAndAccessTest {
         given().get("/q/metrics").then().statusCode(200);
     }
 
+    @Test
+    void theDevMintingCommandIssuesTokensTheServerAccepts() throws Exception {
+        Process mint = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "src/dev/MintToken.java", "--sub", Long.toString(alice), "--roles", "user").start();
+        assertTrue(mint.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, mint.exitValue(), new String(mint.getErrorStream().readAllBytes()));
+        String token = new String(mint.getInputStream().readAllBytes()).trim();
+        assertEquals(alice, Tokens.as(token, UserServiceGrpc.newBlockingStub(anonymous))
+                .getUser(GetUserRequest.newBuilder().setId(alice).build()).getId());
+        assertDenied("NOT_OWNER", t -> users(t).getUser(GetUserRequest.newBuilder().setId(bob).build()), token,
+                "a minted user token on another user");
+    }
+
     // --- helpers ------------------------------------------------------------------------------
 
     /** What refused calls must not change: Alice's user record, her orders, payment state and notifications. */

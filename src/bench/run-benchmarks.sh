@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.."
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 CP="target/classes:$(cat target/bench.classpath)"
 rm -rf target/bench-classes
-javac -d target/bench-classes -cp "$CP" $(find src/bench/java -name '*.java')
+# MintToken (src/dev) signs the admin token the load generator sends
+javac -d target/bench-classes -cp "$CP" $(find src/bench/java -name '*.java') src/dev/MintToken.java
 if [ "${1:-}" = "--compile-only" ]; then exit 0; fi
 java -Xmx1g -cp "target/bench-classes:$CP" dev.grpcshop.bench.BenchmarkSuite "${1:-1.0}"

@@ -1,3 +1,5 @@
+package dev.grpcshop.tools;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -5,9 +7,9 @@ import java.security.KeyFactory;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -40,20 +42,26 @@ public class MintToken {
                 throw new IllegalArgumentException(key + " has characters outside [A-Za-z0-9._:/,@-]");
             }
         }
-        long now = Instant.now().getEpochSecond();
-        String groups = Arrays.stream(options.get("--roles").split(",")).map(r -> "\"" + r + "\"")
-                .collect(Collectors.joining(","));
-        String claims = String.format("{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"%s\",\"groups\":[%s],"
-                + "\"iat\":%d,\"exp\":%d,\"jti\":\"%s\"}", options.get("--iss"), options.get("--aud"),
-                options.get("--sub"), groups, now, now + Long.parseLong(options.get("--ttl")), UUID.randomUUID());
-        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claims);
+        System.out.println(mint(options.get("--sub"), List.of(options.get("--roles").split(",")),
+                Long.parseLong(options.get("--ttl")), Path.of(options.get("--key")), options.get("--iss"),
+                options.get("--aud")));
+    }
 
-        String pem = Files.readString(Path.of(options.get("--key")));
+    /** A signed RS256 JWT; also used by the benchmarks (src/bench) to call the app. */
+    public static String mint(String subject, List<String> roles, long ttlSeconds, Path privateKeyPem, String issuer,
+            String audience) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String groups = roles.stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(","));
+        String claims = String.format("{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"%s\",\"groups\":[%s],"
+                + "\"iat\":%d,\"exp\":%d,\"jti\":\"%s\"}", issuer, audience, subject, groups, now, now + ttlSeconds,
+                UUID.randomUUID());
+        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claims);
+        String pem = Files.readString(privateKeyPem);
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
         rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-        System.out.println(signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign()));
+        return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
     }
 
     private static String base64Url(String json) {

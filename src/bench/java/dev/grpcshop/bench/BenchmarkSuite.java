@@ -9,7 +9,6 @@ import dev.grpcshop.api.user.v1.UserStatus;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -66,6 +65,8 @@ public final class BenchmarkSuite {
                 "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + freePort(),
                 "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath(),
                 "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
+                "-Dmp.jwt.verify.publickey.location=src/dev/keys/dev-public.pem",
+                "-Dsmallrye.jwt.sign.key.location=src/dev/keys/dev-private.pem",
                 "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + appPort,
                 "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + appPort,
                 "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + appPort,
@@ -190,7 +191,7 @@ public final class BenchmarkSuite {
     private static Process start(List<String> command, int grpcPort, String log) throws Exception {
         long t0 = System.nanoTime();
         java.lang.Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        ManagedChannel channel = LoadGenerator.channel("127.0.0.1:" + grpcPort, 1024 * 1024);
         try {
             while (true) {
                 if (!p.isAlive()) {

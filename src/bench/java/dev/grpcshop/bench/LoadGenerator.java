@@ -14,7 +14,10 @@ import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import dev.grpcshop.tools.MintToken;
+import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -98,10 +101,8 @@ public final class LoadGenerator {
         }
         this.options = options;
         this.userIds = userIds;
-        String[] hostPort = options.target().split(":");
         for (int i = 0; i < options.connections(); i++) {
-            channels.add(NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
-                    .flowControlWindow(4 * 1024 * 1024).build());
+            channels.add(channel(options.target(), 4 * 1024 * 1024));
         }
     }
 
@@ -123,6 +124,25 @@ public final class LoadGenerator {
         generator.close();
     }
 
+    /**
+     * A plaintext channel whose calls carry an admin token minted with the dev key pair (src/dev/keys), as
+     * the app under test requires; the plain grpc-java baseline ignores it, so both pay for the same bytes.
+     */
+    static ManagedChannel channel(String target, int flowControlWindow) {
+        String[] hostPort = target.split(":");
+        Metadata headers = new Metadata();
+        try {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer "
+                    + MintToken.mint("bench", List.of("admin"), 3600, Path.of("src/dev/keys/dev-private.pem"),
+                            "https://auth.grpcshop.dev", "grpcshop"));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot mint the benchmark token", e);
+        }
+        return NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
+                .flowControlWindow(flowControlWindow).intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .build();
+    }
+
     static Duration parse(String d) {
         return d.endsWith("ms") ? Duration.ofMillis(Long.parseLong(d.substring(0, d.length() - 2)))
                 : Duration.ofSeconds(Long.parseLong(d.replace("s", "")));
@@ -130,8 +150,7 @@ public final class LoadGenerator {
 
     /** Creates {@code n} users through CreateUser and returns their ids (the hot set of GetUser). */
     static List<Long> seedUsers(String target, int n) throws InterruptedException {
-        String[] hostPort = target.split(":");
-        ManagedChannel channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext().build();
+        ManagedChannel channel = channel(target, 1024 * 1024);
         try {
             var stub = UserServiceGrpc.newFutureStub(channel);
             String tag = UUID.randomUUID().toString().substring(0, 8);

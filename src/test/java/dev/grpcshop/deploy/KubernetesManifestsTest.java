@@ -84,8 +84,12 @@ class KubernetesManifestsTest {
             Deployment deployment = find(objects, Deployment.class, name);
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
             assertEquals(role.configName, env(container, "APP_SERVICES"));
-            assertEquals(role.grpcService, container.getReadinessProbe().getGrpc().getService());
+            // TLS in prod: the kubelet's gRPC probe cannot speak it, so readiness is the HTTP health check
+            assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+            assertTrue(env(container, "QUARKUS_PROFILE", objects).contains("tls"));
+            assertMountedFromSecret(deployment, "/etc/grpcshop/tls", "grpcshop-tls");
             assertContainerMatchesTheApplication(container);
+            assertMountedFromSecret(deployment, "/etc/grpcshop/jwt", "grpcshop-jwt");
 
             Service service = find(objects, Service.class, name);
             assertEquals("None", service.getSpec().getClusterIP(), "headless, so clients balance per call");
@@ -105,6 +109,7 @@ class KubernetesManifestsTest {
         Container container = app.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("all", env(container, "APP_SERVICES"));
         assertContainerMatchesTheApplication(container);
+        assertMountedFromSecret(app, "/etc/grpcshop/jwt", "grpcshop-jwt");
         assertNotNull(find(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "postgres"));
         assertEquals(1, objects.stream().filter(o -> o instanceof Deployment).count());
     }
@@ -154,6 +159,9 @@ class KubernetesManifestsTest {
         assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("DB_PASSWORD")
                 && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
                 "the database password comes from a Secret");
+        for (String key : List.of("JWT_PUBLIC_KEY_LOCATION", "JWT_SERVICE_SIGNING_KEY_LOCATION")) {
+            assertTrue(env(container, key).startsWith("/etc/grpcshop/jwt/"), key + ": without it the app refuses to start");
+        }
     }
 
     /** An environment variable must set a key of application.properties or fill one of its ${VAR}s. */
@@ -168,6 +176,24 @@ class KubernetesManifestsTest {
             known.add(key.replaceFirst("^%[^.]+\\.", "").replaceAll("[^A-Za-z0-9]", "_").toUpperCase());
         }
         assertTrue(known.contains(name), name + " sets nothing the application reads");
+    }
+
+    /** The token keys (and TLS material) are files from a Secret, where the env vars of the app point. */
+    private static void assertMountedFromSecret(Deployment deployment, String path, String secret) {
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        String volume = pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path))
+                .map(m -> m.getName()).findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + path));
+        assertEquals(secret, pod.getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst()
+                .orElseThrow().getSecret().getSecretName().replaceFirst("-[a-z0-9]{10}$", ""));
+    }
+
+    /** An env var of the container, or else of the ConfigMap it loads. */
+    private static String env(Container container, String name, List<HasMetadata> objects) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst()
+                .orElseGet(() -> objects.stream().filter(o -> o.getKind().equals("ConfigMap"))
+                        .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get(name))
+                        .filter(java.util.Objects::nonNull).findFirst()
+                        .orElseThrow(() -> new AssertionError("no env " + name)));
     }
 
     private static String env(Container container, String name) {

@@ -277,6 +277,20 @@ class AuthenticationAndAccessTest {
     }
 
     @Test
+    void aTokenIsRefusedOnceItExpiresEvenAfterItWasAccepted() throws Exception {
+        Instant expiry = Instant.now().plusSeconds(2);
+        String shortLived = Tokens.sign(Tokens.claims(Long.toString(alice), "user").expiresAt(expiry));
+        var users = Tokens.as(shortLived, UserServiceGrpc.newBlockingStub(anonymous));
+        assertEquals(alice, users.getUser(GetUserRequest.newBuilder().setId(alice).build()).getId());
+        assertEquals(alice, users.getUser(GetUserRequest.newBuilder().setId(alice).build()).getId());
+        Thread.sleep(java.time.Duration.between(Instant.now(), expiry).toMillis() + 2200);
+        StatusRuntimeException e = refused(t -> users(t).getUser(GetUserRequest.newBuilder().setId(alice).build()),
+                "Bearer " + shortLived, "an expired token that was accepted before");
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+        assertEquals("TOKEN_EXPIRED", reason(e));
+    }
+
+    @Test
     void theDevMintingCommandIssuesTokensTheServerAccepts() throws Exception {
         Process mint = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "src/dev/MintToken.java", "--sub", Long.toString(alice), "--roles", "user").start();

@@ -11,6 +11,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.net.http.HttpClient;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,16 +65,24 @@ public final class BenchmarkSuite {
         Map<String, LoadGenerator.Result> results = new LinkedHashMap<>();
 
         int appPort = freePort();
-        Process app = start(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + freePort(),
+        int appHttpPort = freePort();
+        List<String> appCommand = new ArrayList<>(List.of(java));
+        appCommand.addAll(APP_JVM_OPTIONS);
+        if (Files.exists(APP_DIR.resolve("app-cds.jsa"))) {
+            // class data sharing (built by run-benchmarks.sh); the archive only maps when run from the app's folder
+            appCommand.add("-XX:SharedArchiveFile=app-cds.jsa");
+        }
+        appCommand.addAll(List.of(
+                "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + appHttpPort,
                 "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath(),
                 "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
-                "-Dmp.jwt.verify.publickey.location=src/dev/keys/dev-public.pem",
-                "-Dsmallrye.jwt.sign.key.location=src/dev/keys/dev-private.pem",
+                "-Dmp.jwt.verify.publickey.location=" + Path.of("src/dev/keys/dev-public.pem").toAbsolutePath(),
+                "-Dsmallrye.jwt.sign.key.location=" + Path.of("src/dev/keys/dev-private.pem").toAbsolutePath(),
                 "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + appPort,
                 "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + appPort,
                 "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + appPort,
-                "-jar", "target/quarkus-app/quarkus-run.jar"), appPort, "target/bench-app.log");
+                "-jar", "quarkus-run.jar"));
+        Process app = start(appCommand, APP_DIR, appPort, "target/bench-app.log");
         int basePort = freePort();
         Process base = start(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
                 PlainGrpcUserServer.class.getName(), String.valueOf(basePort)), basePort, "target/bench-baseline.log");
@@ -100,6 +112,11 @@ public final class BenchmarkSuite {
             }
             results.put("syncUsers/grpcshop", run(new LoadGenerator.Options(appTarget, "syncUsers", 2, 8, warmup, duration, 0, 0), appUsers));
             results.put("createOrder/grpcshop", run(new LoadGenerator.Options(appTarget, "createOrder", 4, 8, warmup, duration, 0, 0), appUsers));
+            results.put("getUser/grpcshop-rest", run(new LoadGenerator.Options(appTarget, "getUserRest", 4, 16, warmup,
+                    duration, 0, 0, "127.0.0.1:" + appHttpPort, 0), appUsers));
+            results.put("paymentFanout/grpcshop", run(new LoadGenerator.Options(appTarget, "paymentFanout", 4, 4, warmup,
+                    duration, 0, 0, null, FANOUT_SUBSCRIBERS), appUsers));
+            String wire = wireBytes(appPort, appHttpPort, appUsers.get(0));
             long appRssLoaded = app.rssKb();
             long baseRssLoaded = base.rssKb();
 
@@ -108,11 +125,51 @@ public final class BenchmarkSuite {
                 json.add(r.json().replaceFirst("\\{", "{\"name\":\"" + k + "\","));
             });
             String payload = payloadSizes();
-            writeReport(rows, json, results, payload, app, base, appRssWarm, appRssLoaded, baseRssLoaded, scale);
+            writeReport(rows, json, results, payload, wire, app, base, appRssWarm, appRssLoaded, baseRssLoaded, scale);
+            Charts.write(results, Path.of("docs"));
         } finally {
             app.stop();
             base.stop();
         }
+    }
+
+    /** Bytes on the wire per GetUser, gRPC vs REST, through a counting TCP hop: 1,000 calls on one warm connection. */
+    private static String wireBytes(int grpcPort, int httpPort, long userId) throws Exception {
+        int calls = 1000;
+        long grpcUp;
+        long grpcDown;
+        try (CountingProxy proxy = new CountingProxy(grpcPort)) {
+            ManagedChannel channel = LoadGenerator.channel("127.0.0.1:" + proxy.port(), 1024 * 1024);
+            var stub = UserServiceGrpc.newBlockingStub(channel);
+            GetUserRequest request = GetUserRequest.newBuilder().setId(userId).build();
+            stub.getUser(request); // connection set up, header tables warm
+            proxy.reset();
+            for (int i = 0; i < calls; i++) {
+                stub.getUser(request);
+            }
+            grpcUp = proxy.upstream.get();
+            grpcDown = proxy.downstream.get();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        long restUp;
+        long restDown;
+        try (CountingProxy proxy = new CountingProxy(httpPort)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/api/v1/users/"
+                    + userId)).header("authorization", LoadGenerator.BEARER).header("accept", "application/json").GET().build();
+            http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            proxy.reset();
+            for (int i = 0; i < calls; i++) {
+                if (http.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() != 200) {
+                    throw new IllegalStateException("REST GetUser failed");
+                }
+            }
+            restUp = proxy.upstream.get();
+            restDown = proxy.downstream.get();
+        }
+        return String.format(Locale.ROOT, "| gRPC (HTTP/2, protobuf) | %d | %d | %d |%n| REST (HTTP/1.1, JSON) | %d | %d | %d |",
+                grpcUp / calls, grpcDown / calls, (grpcUp + grpcDown) / calls,
+                restUp / calls, restDown / calls, (restUp + restDown) / calls);
     }
 
     private static LoadGenerator.Result run(LoadGenerator.Options options, List<Long> users) throws InterruptedException {
@@ -150,25 +207,35 @@ public final class BenchmarkSuite {
     }
 
     private static void writeReport(List<String> rows, List<String> json, Map<String, LoadGenerator.Result> results,
-            String payload, Process app, Process base, long appRssWarm, long appRssLoaded, long baseRssLoaded,
+            String payload, String wire, Process app, Process base, long appRssWarm, long appRssLoaded, long baseRssLoaded,
             double scale) throws IOException {
         Files.createDirectories(Path.of("docs"));
         double getRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/baseline").callsPerSecond();
         double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
+        double restRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/grpcshop-rest").callsPerSecond();
         String report = String.join("\n",
                 "# Benchmarks",
                 "",
                 "Produced by `src/bench/run-benchmarks.sh` (scale " + scale + ") on " + Instant.now() + ", "
                         + Runtime.getRuntime().availableProcessors() + " cores; load generator, grpcshop and the plain grpc-java baseline"
-                        + " share the machine. Closed loop, loopback, warm-up excluded. grpcshop: packaged JVM jar, -Xmx256m,"
-                        + " embedded H2 file database, call log off. Baseline: grpc-java Netty, direct executor, in-memory map.",
+                        + " share the machine. Closed loop, loopback, warm-up excluded. grpcshop: packaged JVM jar with the JVM"
+                        + " options README gives (`" + String.join(" ", APP_JVM_OPTIONS) + "`, plus the AppCDS archive when"
+                        + " built), embedded H2 file database, call log off, every call with a bearer token."
+                        + " Baseline: grpc-java Netty, direct executor, in-memory map. The load generator's channels use a"
+                        + " direct executor. `paymentFanout`: " + FANOUT_SUBSCRIBERS + " StreamPaymentUpdates subscribers on one"
+                        + " user while orders for that user are placed; its calls/s are orders, its messages the updates"
+                        + " delivered, its latency from the update's time to its arrival.",
                 "",
                 "| scenario / target | connections×in-flight | calls/s | streamed | p50 ms | p99 ms | p99.9 ms | status |",
                 "|---|---|---|---|---|---|---|---|",
                 String.join("\n", rows),
                 "",
                 String.format(Locale.ROOT, "Ratios in this run: GetUser throughput grpcshop/baseline = **%.2fx**; ListUsers messages/s"
-                        + " grpcshop/baseline = **%.2fx**.", getRatio, listRatio),
+                        + " grpcshop/baseline = **%.2fx**; GetUser gRPC/REST on the same app = **%.2fx**.", getRatio, listRatio,
+                        restRatio),
+                "",
+                "![throughput](benchmarks-throughput.png)",
+                "![p99 latency](benchmarks-p99.png)",
                 "",
                 "| startup and memory | grpcshop (JVM) | baseline |",
                 "|---|---|---|",
@@ -181,6 +248,13 @@ public final class BenchmarkSuite {
                 "| encoding | size |",
                 "|---|---|",
                 payload,
+                "",
+                "Bytes on the wire per GetUser call, measured by a counting TCP hop (1,000 calls on one warm connection,"
+                        + " the same ~600-byte bearer token on both; HTTP/2 compresses repeated headers, HTTP/1.1 does not):",
+                "",
+                "| protocol | request bytes/call | response bytes/call | total |",
+                "|---|---|---|---|",
+                wire,
                 "");
         Files.writeString(Path.of("docs", "benchmarks.md"), report);
         Files.writeString(Path.of("docs", "benchmarks.json"), "[\n" + String.join(",\n", json) + "\n]\n");
@@ -189,8 +263,12 @@ public final class BenchmarkSuite {
 
     /** Starts a server process and measures the time until its first successful gRPC call. */
     private static Process start(List<String> command, int grpcPort, String log) throws Exception {
+        return start(command, Path.of("."), grpcPort, log);
+    }
+
+    private static Process start(List<String> command, Path dir, int grpcPort, String log) throws Exception {
         long t0 = System.nanoTime();
-        java.lang.Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
+        java.lang.Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(Path.of(log).toFile()).start();
         ManagedChannel channel = LoadGenerator.channel("127.0.0.1:" + grpcPort, 1024 * 1024);
         try {
             while (true) {
@@ -216,6 +294,13 @@ public final class BenchmarkSuite {
         }
         return new Process(p, grpcPort, (System.nanoTime() - t0) / 1e6);
     }
+
+    /** The JVM options README recommends for the JVM image; RSS is measured with them. */
+    static final List<String> APP_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m", "-Xss512k");
+
+    private static final int FANOUT_SUBSCRIBERS = 100;
+    private static final Path APP_DIR = Path.of("target", "quarkus-app");
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

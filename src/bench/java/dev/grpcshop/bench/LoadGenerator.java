@@ -4,6 +4,9 @@ import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderServiceGrpc;
+import dev.grpcshop.api.payment.v1.PaymentServiceGrpc;
+import dev.grpcshop.api.payment.v1.PaymentUpdate;
+import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
 import dev.grpcshop.api.user.v1.CreateUserRequest;
 import dev.grpcshop.api.user.v1.GetUserRequest;
 import dev.grpcshop.api.user.v1.ListUsersRequest;
@@ -15,6 +18,7 @@ import dev.grpcshop.api.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import dev.grpcshop.tools.MintToken;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -25,7 +29,13 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -49,7 +60,9 @@ import java.util.function.Consumer;
  * LoadGenerator --target 127.0.0.1:9000 --scenario getUser --connections 4 --inflight 16 \
  *     --warmup 5s --duration 15s [--count N] [--out result.json]
  * </pre>
- * Scenarios: getUser, createUser, listUsers (streams --stream-size users per call), syncUsers, createOrder.
+ * Scenarios: getUser, createUser, listUsers (streams --stream-size users per call), syncUsers, createOrder,
+ * getUserRest (the same read over REST/JSON at --http-target), paymentFanout (--subscribers streams of
+ * StreamPaymentUpdates on one user while orders for that user are placed; latency = update time to arrival).
  */
 public final class LoadGenerator {
 
@@ -67,8 +80,16 @@ public final class LoadGenerator {
     }
 
     public record Options(String target, String scenario, int connections, int inflight, Duration warmup,
-            Duration duration, long count, int streamSize) {
+            Duration duration, long count, int streamSize, String httpTarget, int subscribers) {
+
+        public Options(String target, String scenario, int connections, int inflight, Duration warmup,
+                Duration duration, long count, int streamSize) {
+            this(target, scenario, connections, inflight, warmup, duration, count, streamSize, null, 0);
+        }
     }
+
+    /** The admin token every call carries, minted once with the dev key pair (src/dev/keys). */
+    static final String BEARER = mintBenchToken();
 
     public record Result(String scenario, String target, int connections, int inflight, long calls, double seconds,
             double callsPerSecond, double messagesPerSecond, double megabytesPerSecond, double p50Ms, double p90Ms,
@@ -96,8 +117,10 @@ public final class LoadGenerator {
     private final List<Long> userIds;
 
     public LoadGenerator(Options options, List<Long> userIds) {
-        if (!options.target().startsWith("127.0.0.1:") && !options.target().startsWith("localhost:")) {
-            throw new IllegalArgumentException("benchmarks only target loopback: " + options.target());
+        for (String target : new String[] { options.target(), options.httpTarget() }) {
+            if (target != null && !target.startsWith("127.0.0.1:") && !target.startsWith("localhost:")) {
+                throw new IllegalArgumentException("benchmarks only target loopback: " + target);
+            }
         }
         this.options = options;
         this.userIds = userIds;
@@ -114,7 +137,8 @@ public final class LoadGenerator {
         Options options = new Options(a.getOrDefault("target", "127.0.0.1:9000"), a.getOrDefault("scenario", "getUser"),
                 Integer.parseInt(a.getOrDefault("connections", "4")), Integer.parseInt(a.getOrDefault("inflight", "16")),
                 parse(a.getOrDefault("warmup", "5s")), parse(a.getOrDefault("duration", "15s")),
-                Long.parseLong(a.getOrDefault("count", "0")), Integer.parseInt(a.getOrDefault("stream-size", "100000")));
+                Long.parseLong(a.getOrDefault("count", "0")), Integer.parseInt(a.getOrDefault("stream-size", "100000")),
+                a.get("http-target"), Integer.parseInt(a.getOrDefault("subscribers", "100")));
         LoadGenerator generator = new LoadGenerator(options, seedUsers(options.target(), 1000));
         Result result = generator.run();
         System.out.println(result.line());
@@ -131,16 +155,20 @@ public final class LoadGenerator {
     static ManagedChannel channel(String target, int flowControlWindow) {
         String[] hostPort = target.split(":");
         Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), BEARER);
+        // directExecutor: responses are handled on the transport thread, so the client is not the bottleneck
+        return NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
+                .directExecutor().flowControlWindow(flowControlWindow)
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build();
+    }
+
+    private static String mintBenchToken() {
         try {
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer "
-                    + MintToken.mint("bench", List.of("admin"), 3600, Path.of("src/dev/keys/dev-private.pem"),
-                            "https://auth.grpcshop.dev", "grpcshop"));
+            return "Bearer " + MintToken.mint("bench", List.of("admin"), 6 * 3600, Path.of("src/dev/keys/dev-private.pem"),
+                    "https://auth.grpcshop.dev", "grpcshop");
         } catch (Exception e) {
             throw new IllegalStateException("cannot mint the benchmark token", e);
         }
-        return NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
-                .flowControlWindow(flowControlWindow).intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .build();
     }
 
     static Duration parse(String d) {
@@ -175,6 +203,9 @@ public final class LoadGenerator {
     }
 
     public Result run() throws InterruptedException {
+        if (options.scenario().equals("paymentFanout")) {
+            return fanout();
+        }
         Operation operation = operation(options.scenario());
         if (!options.warmup().isZero()) {
             phase(operation, options.warmup(), 0, new Recorder(3));
@@ -286,37 +317,120 @@ public final class LoadGenerator {
                             }
                         });
             case "createOrder":
-                return (w, done) -> OrderServiceGrpc.newStub(channel(w)).createOrder(CreateOrderRequest.newBuilder()
-                        .setUserId(userIds.get(ThreadLocalRandom.current().nextInt(userIds.size())))
-                        .setCurrency("EUR").setIdempotencyKey(tag + "-" + sequence.incrementAndGet())
-                        .setCardToken("tok_visa")
-                        .addItems(LineItem.newBuilder().setSku("BOOK-1").setQuantity(2).setUnitPriceMinor(1250))
-                        .build(), new StreamObserver<Order>() {
-                            Order order;
-
-                            @Override
-                            public void onNext(Order value) {
-                                order = value;
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                done.accept(Outcome.failed(t));
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                // an order left PENDING (payment not reached) is not a success for the benchmark
-                                done.accept(order != null && order.getStatus()
-                                        == dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_CONFIRMED
-                                        ? Outcome.OK : new Outcome(Status.Code.ABORTED, 0, 0));
-                            }
-                        });
+                return createOrder(() -> userIds.get(ThreadLocalRandom.current().nextInt(userIds.size())), tag, sequence);
+            case "getUserRest":
+                return restGetUser();
             case "syncUsers":
                 return syncRoundTrips();
             default:
                 throw new IllegalArgumentException("unknown scenario " + scenario);
         }
+    }
+
+    /** CreateOrder end to end; only a CONFIRMED order (charged and notified) counts as a success. */
+    private Operation createOrder(java.util.function.LongSupplier user, String tag, AtomicLong sequence) {
+        return (w, done) -> OrderServiceGrpc.newStub(channel(w)).createOrder(CreateOrderRequest.newBuilder()
+                .setUserId(user.getAsLong())
+                .setCurrency("EUR").setIdempotencyKey(tag + "-" + sequence.incrementAndGet())
+                .setCardToken("tok_visa")
+                .addItems(LineItem.newBuilder().setSku("BOOK-1").setQuantity(2).setUnitPriceMinor(1250))
+                .build(), new StreamObserver<Order>() {
+                    Order order;
+
+                    @Override
+                    public void onNext(Order value) {
+                        order = value;
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.accept(Outcome.failed(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.accept(order != null && order.getStatus()
+                                == dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_CONFIRMED
+                                ? Outcome.OK : new Outcome(Status.Code.ABORTED, 0, 0));
+                    }
+                });
+    }
+
+    /** GetUser over REST/JSON (HTTP/1.1 keep-alive, the JDK client), with the same token and users. */
+    private Operation restGetUser() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return (w, done) -> http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + options.httpTarget()
+                        + "/api/v1/users/" + userIds.get(ThreadLocalRandom.current().nextInt(userIds.size()))))
+                        .header("authorization", BEARER).header("accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+                .whenComplete((response, failure) -> done.accept(failure != null
+                        ? new Outcome(Status.Code.UNAVAILABLE, 0, 0)
+                        : new Outcome(switch (response.statusCode()) {
+                            case 200 -> Status.Code.OK;
+                            case 401 -> Status.Code.UNAUTHENTICATED;
+                            case 403 -> Status.Code.PERMISSION_DENIED;
+                            case 404 -> Status.Code.NOT_FOUND;
+                            default -> Status.Code.UNKNOWN;
+                        }, 1, response.body().length)));
+    }
+
+    /**
+     * StreamPaymentUpdates fan-out: {@code subscribers} streams watch one user's payments while orders for
+     * that user are placed in a closed loop. Calls are orders; messages are updates delivered to subscribers;
+     * latency is from the update's time (PaymentUpdate.at) to its arrival.
+     */
+    private Result fanout() throws InterruptedException {
+        long user = userIds.get(0);
+        Recorder lag = new Recorder(3);
+        LongAdder delivered = new LongAdder();
+        AtomicBoolean measuring = new AtomicBoolean();
+        List<Context.CancellableContext> streams = new ArrayList<>();
+        for (int i = 0; i < options.subscribers(); i++) {
+            Context.CancellableContext context = Context.current().withCancellation();
+            int k = i;
+            context.run(() -> PaymentServiceGrpc.newStub(channel(k)).streamPaymentUpdates(
+                    StreamPaymentUpdatesRequest.newBuilder().setUserId(user).build(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(PaymentUpdate update) {
+                            if (measuring.get()) {
+                                Instant at = Instant.ofEpochSecond(update.getAt().getSeconds(), update.getAt().getNanos());
+                                lag.recordValue(Math.max(1, ChronoUnit.MICROS.between(at, Instant.now())));
+                                delivered.increment();
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            streams.add(context);
+        }
+        Thread.sleep(1000); // the subscriptions reach the server
+        Operation order = createOrder(() -> user, UUID.randomUUID().toString().substring(0, 8), new AtomicLong());
+        if (!options.warmup().isZero()) {
+            phase(order, options.warmup(), 0, new Recorder(3));
+        }
+        lag.reset();
+        measuring.set(true);
+        long start = System.nanoTime();
+        Map<String, LongAdder> codes = new ConcurrentHashMap<>();
+        long orders = phase(order, options.duration(), options.count(), new Recorder(3), codes, new LongAdder(),
+                new LongAdder());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(500); // updates of the last orders still arrive
+        measuring.set(false);
+        streams.forEach(c -> c.cancel(null));
+        Histogram h = lag.getIntervalHistogram();
+        Map<String, Long> statusCounts = new LinkedHashMap<>();
+        codes.forEach((k, v) -> statusCounts.put(k, v.sum()));
+        return new Result(options.scenario(), options.target(), options.connections(), options.inflight(), orders,
+                seconds, orders / seconds, delivered.sum() / (seconds + 0.5), 0, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, statusCounts);
     }
 
     /** One SyncUsers stream per worker; each operation is one upsert and its acknowledgement. */

@@ -1,0 +1,67 @@
+package dev.grpcshop.user;
+
+import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.security.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * GetUser once more, over REST/JSON on the HTTP port, so the gRPC endpoint can be measured against the
+ * REST call the same clients would otherwise make (src/bench). Same data, same rules: a bearer token
+ * (verified by SmallRye JWT's HTTP mechanism), and a {@code user} reads only themselves.
+ */
+@Path("/api/v1/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserRestResource {
+
+    /** The JSON form of user.v1.User, field for field. */
+    public record UserJson(long id, String name, String email, String status, Instant createdAt, Instant updatedAt,
+            long version) {
+    }
+
+    @Inject
+    UserDirectory directory;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ Caller.USER, Caller.ADMIN, Caller.SERVICE })
+    public UserJson get(@PathParam("id") long id) {
+        new Caller(identity.getPrincipal().getName(), identity.getRoles()).requireActsFor(id);
+        UserEntity user = directory.get(id);
+        return new UserJson(user.id, user.name, user.email, user.status.name(), user.createdAt, user.updatedAt,
+                user.version);
+    }
+
+    /** Known failures keep their meaning over HTTP: the gRPC code's usual HTTP status and the message. */
+    @ServerExceptionMapper
+    public Response failed(ApiError error) {
+        int http = switch (io.grpc.Status.fromCodeValue(error.status().getCode()).getCode()) {
+            case INVALID_ARGUMENT, FAILED_PRECONDITION -> 400;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case NOT_FOUND -> 404;
+            case ALREADY_EXISTS, ABORTED -> 409;
+            case RESOURCE_EXHAUSTED -> 429;
+            case UNAVAILABLE -> 503;
+            default -> 500;
+        };
+        return Response.status(http).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("code", io.grpc.Status.fromCodeValue(error.status().getCode()).getCode().name(),
+                        "message", error.status().getMessage()))
+                .build();
+    }
+}

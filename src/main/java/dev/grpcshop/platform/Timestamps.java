@@ -15,6 +15,10 @@ public final class Timestamps {
     }
 
     /** Now, at the microsecond precision that both H2 and PostgreSQL store. */
+    public static Instant toInstant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
     public static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }

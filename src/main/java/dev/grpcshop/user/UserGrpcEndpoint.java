@@ -40,6 +40,7 @@ public class UserGrpcEndpoint implements UserService {
     private static final com.google.rpc.Status OK = com.google.rpc.Status.newBuilder().setCode(Code.OK_VALUE).build();
 
     private final UserDirectory directory;
+    private final UserCache cache;
     private final UserChangeFeed feed;
     private final UsersConfig config;
     private final int maxPending;
@@ -49,10 +50,11 @@ public class UserGrpcEndpoint implements UserService {
     private final io.micrometer.core.instrument.Counter pagesRead;
 
     @Inject
-    public UserGrpcEndpoint(UserDirectory directory, UserChangeFeed feed, UsersConfig config, MeterRegistry registry,
+    public UserGrpcEndpoint(UserDirectory directory, UserCache cache, UserChangeFeed feed, UsersConfig config, MeterRegistry registry,
             @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending,
             @ConfigProperty(name = "app.limits.max-stream-messages", defaultValue = "10000") int maxStreamMessages) {
         this.directory = directory;
+        this.cache = cache;
         this.maxStreamMessages = maxStreamMessages;
         this.maxPending = maxPending;
         this.feed = feed;
@@ -63,11 +65,16 @@ public class UserGrpcEndpoint implements UserService {
                 .description("Database pages read while streaming ListUsers").register(registry);
     }
 
+    /** From {@link UserCache} on the transport thread when it can; otherwise read on a worker thread. */
     @Override
-    @Blocking
     public Uni<User> getUser(GetUserRequest request) {
         Caller.current().requireActsFor(request.getId());
-        return Uni.createFrom().item(() -> UserMapper.toProto(directory.get(request.getId())));
+        User cached = cache.cached(request.getId());
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return Uni.createFrom().item(() -> cache.load(request.getId()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @Override

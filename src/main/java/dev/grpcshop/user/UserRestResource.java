@@ -1,6 +1,8 @@
 package dev.grpcshop.user;
 
+import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.security.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,7 +33,7 @@ public class UserRestResource {
     }
 
     @Inject
-    UserDirectory directory;
+    UserCache cache;
 
     @Inject
     SecurityIdentity identity;
@@ -41,9 +43,13 @@ public class UserRestResource {
     @RolesAllowed({ Caller.USER, Caller.ADMIN, Caller.SERVICE })
     public UserJson get(@PathParam("id") long id) {
         new Caller(identity.getPrincipal().getName(), identity.getRoles()).requireActsFor(id);
-        UserEntity user = directory.get(id);
-        return new UserJson(user.id, user.name, user.email, user.status.name(), user.createdAt, user.updatedAt,
-                user.version);
+        User user = cache.cached(id); // the same read path as gRPC GetUser, so the benchmark compares protocols
+        if (user == null) {
+            user = cache.load(id);
+        }
+        return new UserJson(user.getId(), user.getName(), user.getEmail(), UserMapper.toState(user.getStatus(),
+                "status", UserState.ACTIVE).name(), Timestamps.toInstant(user.getCreatedAt()),
+                Timestamps.toInstant(user.getUpdatedAt()), user.getVersion());
     }
 
     /** Known failures keep their meaning over HTTP: the gRPC code's usual HTTP status and the message. */

@@ -9,6 +9,19 @@ public interface UsersConfig {
     /** ListUsers limits. */
     ListUsers list();
 
+    /** GetUser from memory ({@link UserCache}). */
+    Cache cache();
+
+    interface Cache {
+        /** On where this process is the only writer (embedded H2); off on PostgreSQL. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Users remembered at most; beyond, reads go to the database. */
+        @WithDefault("10000")
+        int maxEntries();
+    }
+
     interface ListUsers {
         /** Largest limit a ListUsers request may ask for; 0 in a request means this many. */
         @WithDefault("100000")

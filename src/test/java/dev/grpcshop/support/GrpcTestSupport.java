@@ -46,6 +46,26 @@ public final class GrpcTestSupport {
     private GrpcTestSupport() {
     }
 
+    /** An observer that completes {@code done} with the first message, the error, or null at the end. */
+    public static <T> io.grpc.stub.StreamObserver<T> firstMessage(java.util.concurrent.CompletableFuture<? super T> done) {
+        return new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                done.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        };
+    }
+
     public static int grpcPort() {
         return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }

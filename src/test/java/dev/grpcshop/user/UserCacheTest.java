@@ -8,6 +8,7 @@ import dev.grpcshop.api.user.v1.UpdateUserRequest;
 import dev.grpcshop.api.user.v1.UpdateUsersResponse;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserServiceGrpc;
+import dev.grpcshop.support.GrpcTestSupport;
 import dev.grpcshop.support.Shop;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -64,7 +65,7 @@ class UserCacheTest {
             assertEquals(afterRename, get(shop, id));
 
             CompletableFuture<SyncUsersResponse> ack = new CompletableFuture<>();
-            StreamObserver<SyncUsersRequest> sync = UserServiceGrpc.newStub(shop.channel).syncUsers(observer(ack));
+            StreamObserver<SyncUsersRequest> sync = UserServiceGrpc.newStub(shop.channel).syncUsers(GrpcTestSupport.firstMessage(ack));
             sync.onNext(SyncUsersRequest.newBuilder().setRequestId("d").setDelete(DeleteUser.newBuilder().setId(id)).build());
             assertEquals(0, ack.get(10, TimeUnit.SECONDS).getAck().getStatus().getCode());
             sync.onCompleted();
@@ -110,24 +111,9 @@ class UserCacheTest {
 
     private static UpdateUsersResponse update(Shop shop, UpdateUserRequest request) throws Exception {
         CompletableFuture<UpdateUsersResponse> result = new CompletableFuture<>();
-        StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(shop.channel).updateUsers(observer(result));
+        StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(shop.channel).updateUsers(GrpcTestSupport.firstMessage(result));
         requests.onNext(request);
         requests.onCompleted();
         return result.get(10, TimeUnit.SECONDS);
-    }
-
-    private static <T> StreamObserver<T> observer(CompletableFuture<T> done) {
-        return new StreamObserver<>() {
-            public void onNext(T value) {
-                done.complete(value);
-            }
-
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            public void onCompleted() {
-            }
-        };
     }
 }

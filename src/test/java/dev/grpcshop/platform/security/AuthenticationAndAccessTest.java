@@ -112,14 +112,14 @@ class AuthenticationAndAccessTest {
         calls.put("user.v1.UserService/ListUsers", t -> users(t).listUsers(ListUsersRequest.newBuilder().build()).hasNext());
         calls.put("user.v1.UserService/UpdateUsers", t -> {
             CompletableFuture<Object> done = new CompletableFuture<>();
-            StreamObserver<UpdateUserRequest> in = UserServiceGrpc.newStub(channel(t)).updateUsers(observer(done));
+            StreamObserver<UpdateUserRequest> in = UserServiceGrpc.newStub(channel(t)).updateUsers(GrpcTestSupport.firstMessage(done));
             in.onNext(UpdateUserRequest.newBuilder().setId(alice).setName("Taken Over").build());
             in.onCompleted();
             await(done);
         });
         calls.put("user.v1.UserService/SyncUsers", t -> {
             CompletableFuture<Object> done = new CompletableFuture<>();
-            StreamObserver<SyncUsersRequest> in = UserServiceGrpc.newStub(channel(t)).syncUsers(observer(done));
+            StreamObserver<SyncUsersRequest> in = UserServiceGrpc.newStub(channel(t)).syncUsers(GrpcTestSupport.firstMessage(done));
             in.onNext(SyncUsersRequest.newBuilder().setRequestId("r1").setUpsert(UpsertUser.newBuilder().setId(alice)
                     .setName("Taken Over").setEmail("taken@example.com")).build());
             await(done);
@@ -367,14 +367,6 @@ class AuthenticationAndAccessTest {
 
     private NotificationServiceGrpc.NotificationServiceBlockingStub notifications(String t) {
         return NotificationServiceGrpc.newBlockingStub(channel(t)).withDeadlineAfter(10, TimeUnit.SECONDS);
-    }
-
-    private static <T> StreamObserver<T> observer(CompletableFuture<Object> done) {
-        return new StreamObserver<>() {
-            public void onNext(T value) { done.complete(value); }
-            public void onError(Throwable t) { done.completeExceptionally(t); }
-            public void onCompleted() { done.complete(null); }
-        };
     }
 
     private static void await(CompletableFuture<Object> done) throws Exception {

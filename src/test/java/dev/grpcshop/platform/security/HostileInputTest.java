@@ -188,7 +188,7 @@ class HostileInputTest {
         long target = shop.newUser();
         CompletableFuture<UpdateUsersResponse> result = new CompletableFuture<>();
         StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(shop.channel)
-                .updateUsers(observer(result));
+                .updateUsers(GrpcTestSupport.firstMessage(result));
         for (int i = 0; i <= cap + 50 && !result.isDone(); i++) {
             requests.onNext(UpdateUserRequest.newBuilder().setId(target).setName("Name " + i).build());
         }
@@ -222,7 +222,7 @@ class HostileInputTest {
                 ClientCall<SubscribeRequest, Notification> call = channel.newCall(
                         NotificationServiceGrpc.getSubscribeMethod(), CallOptions.DEFAULT);
                 ClientCalls.asyncServerStreamingCall(call,
-                        SubscribeRequest.newBuilder().setUserId(witness).build(), observer(new CompletableFuture<>()));
+                        SubscribeRequest.newBuilder().setUserId(witness).build(), GrpcTestSupport.firstMessage(new CompletableFuture<>()));
                 calls.add(call);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> liveSubscriptions() >= cap);
@@ -283,21 +283,5 @@ class HostileInputTest {
         String description = String.valueOf(e.getStatus().getDescription());
         assertFalse(description.isBlank(), "a message says what was wrong");
         assertFalse(description.contains("\tat ") || description.contains("Exception"), description);
-    }
-
-    private static <T> StreamObserver<T> observer(CompletableFuture<T> done) {
-        return new StreamObserver<>() {
-            public void onNext(T value) {
-                done.complete(value);
-            }
-
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            public void onCompleted() {
-                done.complete(null);
-            }
-        };
     }
 }

@@ -272,7 +272,8 @@ class AuthenticationAndAccessTest {
         assertTrue(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
                 .anyMatch(s -> s.getName().equals("order.v1.OrderService")));
         reflection.onCompleted();
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'grpc-server-listening' }.status", org.hamcrest.Matchers.equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200);
     }
 

@@ -1,20 +1,16 @@
 package dev.grpcshop.platform;
 
-import com.google.rpc.BadRequest;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,13 +31,8 @@ public class CallLimitsInterceptor implements ServerInterceptor {
         Deadline deadline = io.grpc.Context.current().getDeadline();
         if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY && deadline != null
                 && deadline.timeRemaining(TimeUnit.MILLISECONDS) > maxDeadline.toMillis()) {
-            StatusRuntimeException refused = StatusProto.toStatusRuntimeException(ApiError.invalidArgument(List.of(
-                    BadRequest.FieldViolation.newBuilder().setField("grpc-timeout")
-                            .setDescription("the call's deadline must be at most " + maxDeadline.toSeconds() + " s")
-                            .build())).status());
-            call.close(refused.getStatus(), refused.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            return GrpcErrors.refuse(call, ApiError.invalidArgument("grpc-timeout",
+                    "the call's deadline must be at most " + maxDeadline.toSeconds() + " s"));
         }
         return next.startCall(call, headers);
     }

@@ -67,6 +67,19 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         return StatusProto.toStatusRuntimeException(toStatus(failure));
     }
 
+    /** Ends {@code call} with the status of {@code failure}, its details in the trailers. */
+    public static void close(ServerCall<?, ?> call, Throwable failure) {
+        StatusRuntimeException e = toException(failure);
+        call.close(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
+    }
+
+    /** Refuses a call before it reaches the service: closes it and ignores whatever the client still sends. */
+    public static <Q> ServerCall.Listener<Q> refuse(ServerCall<Q, ?> call, ApiError error) {
+        close(call, error);
+        return new ServerCall.Listener<>() {
+        };
+    }
+
     private static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof java.util.concurrent.CompletionException
@@ -98,9 +111,7 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         return new ExceptionHandler<>(listener, call, metadata) {
             @Override
             protected void handleException(Throwable failure, ServerCall<ReqT, RespT> serverCall, Metadata headers) {
-                StatusRuntimeException e = toException(failure);
-                Metadata trailers = e.getTrailers() == null ? new Metadata() : e.getTrailers();
-                serverCall.close(e.getStatus(), trailers);
+                close(serverCall, failure);
             }
         };
     }

@@ -44,6 +44,12 @@ public class UserCache {
         return user;
     }
 
+    /** The user, from memory or else from the database; blocking, so for worker threads. */
+    public User get(long id) {
+        User user = cached(id);
+        return user != null ? user : load(id);
+    }
+
     /** Reads the user from the database (on a worker thread) and remembers it. */
     public User load(long id) {
         ManagedContext requestContext = Arc.container().requestContext();

@@ -55,22 +55,8 @@ class UpdateUsersStreamTest {
 
     private UpdateUsersResponse send(List<UpdateUserRequest> updates) throws Exception {
         CompletableFuture<UpdateUsersResponse> result = new CompletableFuture<>();
-        StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(channel).updateUsers(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(UpdateUsersResponse value) {
-                        result.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+        StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(channel)
+                .updateUsers(GrpcTestSupport.firstMessage(result));
         updates.forEach(requests::onNext);
         requests.onCompleted();
         return result.get(10, TimeUnit.SECONDS);

@@ -1,14 +1,13 @@
 package dev.grpcshop.platform.security;
 
 import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.GrpcErrors;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.quarkus.grpc.GlobalInterceptor;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -70,10 +69,7 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
             return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
         } catch (ApiError refused) {
             LOG.debugf("refused %s: %s", method, refused.getMessage());
-            StatusRuntimeException e = StatusProto.toStatusRuntimeException(refused.status());
-            call.close(e.getStatus(), e.getTrailers());
-            return new ServerCall.Listener<>() {
-            };
+            return GrpcErrors.refuse(call, refused);
         }
     }
 

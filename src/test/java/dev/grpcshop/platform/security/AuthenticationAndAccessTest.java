@@ -263,11 +263,7 @@ class AuthenticationAndAccessTest {
                 .check(HealthCheckRequest.newBuilder().setService("order.v1.OrderService").build()).getStatus());
         CompletableFuture<ServerReflectionResponse> listed = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(anonymous)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    public void onNext(ServerReflectionResponse r) { listed.complete(r); }
-                    public void onError(Throwable t) { listed.completeExceptionally(t); }
-                    public void onCompleted() { }
-                });
+                .serverReflectionInfo(GrpcTestSupport.firstMessage(listed));
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         assertTrue(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
                 .anyMatch(s -> s.getName().equals("order.v1.OrderService")));

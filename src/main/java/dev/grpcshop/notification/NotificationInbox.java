@@ -49,15 +49,17 @@ public class NotificationInbox {
                 .text("subject", request.getSubject(), 200)
                 .check(request.getBody().length() <= 2000, "body", "must be at most 2000 characters")
                 .throwIfAny();
-        Optional<Notification> first = findByKey(request.getIdempotencyKey());
-        if (first.isPresent()) {
-            return first.get();
-        }
         try {
-            return insert(request);
+            return findOrInsert(request);
         } catch (DuplicateKey raced) {
             return findByKey(request.getIdempotencyKey()).orElseThrow();
         }
+    }
+
+    /** One transaction: the notification already stored under the key, or a new one. */
+    @Transactional
+    Notification findOrInsert(SendNotificationRequest request) {
+        return findByKey(request.getIdempotencyKey()).orElseGet(() -> insert(request));
     }
 
     @Transactional

@@ -106,9 +106,8 @@ public class OrderBook {
                 .setAmount(Money.newBuilder().setAmountMinor(totalMinor).setCurrency(order.currency))
                 .setCardToken(request.getCardToken())
                 .build();
-        OutboxEntry entry = enqueue(order, OutboxEntry.Kind.CHARGE, charge.getIdempotencyKey(),
-                encode(charge.toByteArray()), order.createdAt.plus(config.outbox().lease()));
-        entry.attempts = 1;
+        OutboxEntry entry = enqueueLeased(order, OutboxEntry.Kind.CHARGE, charge.getIdempotencyKey(),
+                encode(charge.toByteArray()));
         announce(order);
         return new Created(order, entry);
     }
@@ -178,8 +177,7 @@ public class OrderBook {
             case CONFIRMED:
                 order.status = OrderStatus.CANCELLED;
                 touch(order);
-                OutboxEntry refund = enqueue(order, OutboxEntry.Kind.REFUND, "refund:" + order.id, order.paymentId,
-                        Timestamps.now());
+                OutboxEntry refund = enqueueLeased(order, OutboxEntry.Kind.REFUND, "refund:" + order.id, order.paymentId);
                 return new Cancellation(order, List.of(refund, notify(order, "order.cancelled", "Order cancelled",
                         "Your order " + order.id + " is cancelled; " + amount(order) + " will be refunded.")));
             case PENDING:
@@ -236,7 +234,7 @@ public class OrderBook {
         String key = "notify:" + order.id + ":" + kind;
         SendNotificationRequest request = SendNotificationRequest.newBuilder().setIdempotencyKey(key)
                 .setUserId(order.userId).setKind(kind).setSubject(subject).setBody(body).build();
-        return enqueue(order, OutboxEntry.Kind.NOTIFY, key, encode(request.toByteArray()), Timestamps.now());
+        return enqueueLeased(order, OutboxEntry.Kind.NOTIFY, key, encode(request.toByteArray()));
     }
 
     /** A settled charge no longer needs its payload, which holds the card token: it is not kept. */
@@ -245,14 +243,20 @@ public class OrderBook {
         charge.payload = null;
     }
 
-    private OutboxEntry enqueue(OrderEntity order, OutboxEntry.Kind kind, String key, String payload, Instant due) {
+    /**
+     * Stores an entry leased to the caller, who delivers it right after commit: the relay leaves it alone
+     * for the lease (so it is not delivered twice at once) and takes it over only if that delivery never
+     * reports back (a crash); a failed delivery sets its own retry time.
+     */
+    private OutboxEntry enqueueLeased(OrderEntity order, OutboxEntry.Kind kind, String key, String payload) {
         OutboxEntry entry = new OutboxEntry();
         entry.orderId = order.id;
         entry.kind = kind;
         entry.idempotencyKey = key;
         entry.payload = payload;
         entry.createdAt = Timestamps.now();
-        entry.nextAttemptAt = due;
+        entry.nextAttemptAt = entry.createdAt.plus(config.outbox().lease());
+        entry.attempts = 1;
         entry.persist();
         return entry;
     }

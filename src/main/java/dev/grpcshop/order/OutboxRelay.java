@@ -53,9 +53,13 @@ public class OutboxRelay {
     MeterRegistry registry;
 
     private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
+    private Timer notificationLag;
 
     @PostConstruct
     void registerMetrics() {
+        // from the commit that owed a notification to its delivery, retries included
+        notificationLag = Timer.builder("grpcshop.notification.delivery.lag")
+                .description("From the commit that owed a notification to its delivery").register(registry);
         for (OutboxEntry.Kind kind : OutboxEntry.Kind.values()) {
             AtomicLong count = new AtomicLong();
             Gauge.builder("grpcshop.outbox.backlog", count, AtomicLong::get)
@@ -105,10 +109,7 @@ public class OutboxRelay {
                     notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
                             .await().indefinitely();
                     book.markDone(entry.id, null);
-                    // from the commit that owed the notification to its delivery, retries included
-                    Timer.builder("grpcshop.notification.delivery.lag")
-                            .description("From the commit that owed a notification to its delivery")
-                            .register(registry).record(Duration.between(entry.createdAt, Timestamps.now()));
+                    notificationLag.record(Duration.between(entry.createdAt, Timestamps.now()));
                 }
                 case REFUND -> {
                     payments.refund(entry.payload).await().indefinitely();

@@ -39,10 +39,21 @@ public class PaymentLedger {
         return payment;
     }
 
-    /** Stores a new PENDING payment; {@link DuplicateKey} if the key is already used. */
+    /** The payment stored under a key, and whether this call stored it. */
+    public record Opened(PaymentEntity payment, boolean isNew) {
+    }
+
+    /**
+     * One transaction: the payment already stored under the key, or a new PENDING one. {@link DuplicateKey}
+     * if a concurrent request stored one under the same key first.
+     */
     @Transactional
-    public PaymentEntity open(String idempotencyKey, String fingerprint, String orderId, long userId, long amountMinor,
+    public Opened findOrOpen(String idempotencyKey, String fingerprint, String orderId, long userId, long amountMinor,
             String currency) {
+        Optional<PaymentEntity> existing = findByKey(idempotencyKey);
+        if (existing.isPresent()) {
+            return new Opened(existing.get(), false);
+        }
         PaymentEntity p = new PaymentEntity();
         p.id = UUID.randomUUID().toString();
         p.idempotencyKey = idempotencyKey;
@@ -60,7 +71,7 @@ public class PaymentLedger {
             throw new DuplicateKey();
         }
         record(p, PaymentState.PENDING, null);
-        return p;
+        return new Opened(p, true);
     }
 
     /** Moves the payment to {@code state}, recording and announcing the change. */

@@ -39,15 +39,17 @@ public class Payments {
         violations.throwIfAny();
 
         String fingerprint = Hashing.fingerprint(request);
-        PaymentEntity existing = ledger.findByKey(request.getIdempotencyKey()).orElse(null);
-        if (existing == null) {
-            try {
-                PaymentEntity opened = ledger.open(request.getIdempotencyKey(), fingerprint, request.getOrderId(),
-                        request.getUserId(), request.getAmount().getAmountMinor(), request.getAmount().getCurrency());
-                return charge(opened, request.getCardToken());
-            } catch (DuplicateKey raced) {
-                existing = ledger.findByKey(request.getIdempotencyKey()).orElseThrow();
+        PaymentEntity existing;
+        try {
+            PaymentLedger.Opened opened = ledger.findOrOpen(request.getIdempotencyKey(), fingerprint,
+                    request.getOrderId(), request.getUserId(), request.getAmount().getAmountMinor(),
+                    request.getAmount().getCurrency());
+            if (opened.isNew()) {
+                return charge(opened.payment(), request.getCardToken());
             }
+            existing = opened.payment();
+        } catch (DuplicateKey raced) {
+            existing = ledger.findByKey(request.getIdempotencyKey()).orElseThrow();
         }
         // A retry or a concurrent duplicate: never charge again, answer with what the first request did.
         if (!existing.requestFingerprint.equals(fingerprint)) {

@@ -12,12 +12,14 @@ import dev.grpcshop.api.order.v1.OrderServiceGrpc;
 import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.api.order.v1.WatchOrderRequest;
 import dev.grpcshop.api.payment.v1.GetPaymentRequest;
+import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.PaymentServiceGrpc;
 import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
 import dev.grpcshop.payment.PaymentLedger;
 import dev.grpcshop.payment.SimulatedPaymentProcessor;
+import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.support.Shop;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -345,5 +347,23 @@ class OrderFlowTest {
                 dev.grpcshop.api.order.v1.GetOrderRequest.newBuilder().setOrderId("no-such-order").build()));
         assertFails(Status.Code.INVALID_ARGUMENT, () -> shop.orders.getOrder(
                 dev.grpcshop.api.order.v1.GetOrderRequest.newBuilder().build()));
+    }
+
+    @Test
+    void entriesAnOrderOwesAreLeasedToTheDelivererSoTheRelayDoesNotDeliverThemAtTheSameTime() {
+        long user = shop.newUser();
+        OrderBook.Created created = book.createPending(Shop.order(user, "tok_visa"), "lease-test", 3000);
+        Payment captured = Payment.newBuilder().setId("payment-of-lease-test")
+                .setState(PaymentState.PAYMENT_STATE_CAPTURED).build();
+
+        List<OutboxEntry> owed = book.applyPayment(created.charge().id, captured);
+
+        assertEquals(1, owed.size(), "the confirmation notification");
+        Set<Long> due = new HashSet<>();
+        book.due(Timestamps.now(), 100_000).forEach(e -> due.add(e.id));
+        assertTrue(!due.contains(created.charge().id) && !due.contains(owed.get(0).id),
+                "a relay poll now would deliver an entry its creator is delivering");
+        assertTrue(book.due(owed.get(0).nextAttemptAt.plusMillis(1), 100_000).stream()
+                .anyMatch(e -> e.id.equals(owed.get(0).id)), "after the lease the relay takes over");
     }
 }

@@ -112,13 +112,17 @@ public class OrderBook {
         return new Created(order, entry);
     }
 
+    /** The order after a payment outcome was applied, and the entries it owes now (the notification). */
+    record Settlement(OrderEntity order, List<OutboxEntry> next) {
+    }
+
     /**
-     * Settles the order with the payment's outcome and closes the CHARGE entry. Returns the entries to
-     * deliver next (the notification), or none if the payment is still in progress elsewhere (the CHARGE
-     * entry then stays due).
+     * Settles the order with the payment's outcome and closes the CHARGE entry. Returns the order and the
+     * entries to deliver next, none if the payment is still in progress elsewhere (the CHARGE entry then
+     * stays due).
      */
     @Transactional
-    List<OutboxEntry> applyPayment(long chargeEntryId, Payment payment) {
+    Settlement applyPayment(long chargeEntryId, Payment payment) {
         OutboxEntry charge = OutboxEntry.findById(chargeEntryId);
         OrderEntity order = get(charge.orderId);
         List<OutboxEntry> next = new ArrayList<>();
@@ -142,12 +146,12 @@ public class OrderBook {
                 }
             }
             default -> {
-                return next; // PENDING or AUTHORIZED: another attempt is charging it; look again later
+                return new Settlement(order, next); // PENDING or AUTHORIZED: another attempt is charging it
             }
         }
         settled(charge);
         touch(order);
-        return next;
+        return new Settlement(order, next);
     }
 
     /** PaymentService refused the charge for a reason retrying cannot fix: the order fails. */

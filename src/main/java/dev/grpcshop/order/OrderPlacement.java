@@ -48,8 +48,8 @@ public class OrderPlacement {
         } catch (DuplicateKey raced) {
             return sameRequest(book.findByKey(request.getIdempotencyKey()).orElseThrow(), fingerprint);
         }
-        relay.deliver(created.charge());
-        return book.get(created.order().id);
+        OrderEntity settled = relay.charge(created.charge());
+        return settled != null ? settled : book.get(created.order().id); // PENDING, or failed by a refusal
     }
 
     /** Checks every field and returns the order total in minor units. */

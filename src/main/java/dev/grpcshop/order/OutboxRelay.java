@@ -94,17 +94,12 @@ public class OutboxRelay {
 
     /** Delivers one entry whose lease the caller holds. Never throws: a failure is recorded on the entry. */
     void deliver(OutboxEntry entry) {
+        if (entry.kind == OutboxEntry.Kind.CHARGE) {
+            charge(entry);
+            return;
+        }
         try {
             switch (entry.kind) {
-                case CHARGE -> {
-                    Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)))
-                            .await().indefinitely();
-                    List<OutboxEntry> next = book.applyPayment(entry.id, payment);
-                    if (!isSettled(payment)) {
-                        book.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
-                    }
-                    deliverSoon(next);
-                }
                 case NOTIFY -> {
                     notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
                             .await().indefinitely();
@@ -115,9 +110,30 @@ public class OutboxRelay {
                     payments.refund(entry.payload).await().indefinitely();
                     book.markDone(entry.id, null);
                 }
+                default -> throw new IllegalStateException("not a NOTIFY or REFUND entry: " + entry.kind);
             }
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
             onFailure(entry, failure);
+        }
+    }
+
+    /**
+     * Delivers a CHARGE entry whose lease the caller holds and applies the outcome to the order. Returns the
+     * order once its payment is settled (so the caller need not read it again), else null. Never throws.
+     */
+    OrderEntity charge(OutboxEntry entry) {
+        try {
+            Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)))
+                    .await().indefinitely();
+            OrderBook.Settlement settlement = book.applyPayment(entry.id, payment);
+            if (!isSettled(payment)) {
+                book.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+            }
+            deliverSoon(settlement.next());
+            return isSettled(payment) ? settlement.order() : null;
+        } catch (RuntimeException | InvalidProtocolBufferException failure) {
+            onFailure(entry, failure);
+            return null;
         }
     }
 

@@ -356,7 +356,7 @@ class OrderFlowTest {
         Payment captured = Payment.newBuilder().setId("payment-of-lease-test")
                 .setState(PaymentState.PAYMENT_STATE_CAPTURED).build();
 
-        List<OutboxEntry> owed = book.applyPayment(created.charge().id, captured);
+        List<OutboxEntry> owed = book.applyPayment(created.charge().id, captured).next();
 
         assertEquals(1, owed.size(), "the confirmation notification");
         Set<Long> due = new HashSet<>();

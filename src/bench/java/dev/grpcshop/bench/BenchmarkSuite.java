@@ -74,7 +74,8 @@ public final class BenchmarkSuite {
         }
         appCommand.addAll(List.of(
                 "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + appHttpPort,
-                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath(),
+                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath()
+                        + ";QUERY_CACHE_SIZE=64",
                 "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
                 "-Dmp.jwt.verify.publickey.location=" + Path.of("src/dev/keys/dev-public.pem").toAbsolutePath(),
                 "-Dsmallrye.jwt.sign.key.location=" + Path.of("src/dev/keys/dev-private.pem").toAbsolutePath(),

@@ -99,8 +99,9 @@ public class UserDirectory {
 
     /** Up to {@code size} users with id above {@code afterId}, in id order, skipping {@code offset}. */
     @Transactional
-    public List<UserEntity> page(long afterId, int offset, int size) {
-        return UserEntity.<UserEntity> find("id > ?1", Sort.by("id"), afterId).range(offset, offset + size - 1).list();
+    public List<UserRow> page(long afterId, int offset, int size) {
+        return UserEntity.find("id > ?1", Sort.by("id"), afterId).project(UserRow.class)
+                .range(offset, offset + size - 1).list();
     }
 
     private void persist(UserEntity user) {

@@ -13,14 +13,18 @@ final class UserMapper {
     }
 
     static User toProto(UserEntity e) {
+        return toProto(new UserRow(e.id, e.name, e.email, e.status, e.createdAt, e.updatedAt, e.version));
+    }
+
+    static User toProto(UserRow r) {
         return User.newBuilder()
-                .setId(e.id)
-                .setName(e.name)
-                .setEmail(e.email)
-                .setStatus(e.status == UserState.SUSPENDED ? UserStatus.USER_STATUS_SUSPENDED : UserStatus.USER_STATUS_ACTIVE)
-                .setCreatedAt(Timestamps.of(e.createdAt))
-                .setUpdatedAt(Timestamps.of(e.updatedAt))
-                .setVersion(e.version)
+                .setId(r.id())
+                .setName(r.name())
+                .setEmail(r.email())
+                .setStatus(r.status() == UserState.SUSPENDED ? UserStatus.USER_STATUS_SUSPENDED : UserStatus.USER_STATUS_ACTIVE)
+                .setCreatedAt(Timestamps.of(r.createdAt()))
+                .setUpdatedAt(Timestamps.of(r.updatedAt()))
+                .setVersion(r.version())
                 .build();
     }
 

@@ -2,11 +2,19 @@
 # Runs every benchmark (grpcshop and the plain grpc-java baseline in the same run) and writes
 # docs/benchmarks.md and docs/benchmarks.json. Loopback only; bounded (about 3 minutes at scale 0.6).
 # Usage: src/bench/run-benchmarks.sh [scale]   (scale multiplies warm-up and measurement durations)
+# With BENCH_POSTGRES_URL (e.g. jdbc:postgresql://127.0.0.1:5432/grpcshop_bench; BENCH_POSTGRES_USER, default
+# postgres, and BENCH_POSTGRES_PASSWORD) it also runs GetUser and CreateOrder on that PostgreSQL database, with
+# the app built for profile `postgres` (the database must exist; the benchmark writes users and orders into it).
 #
 # The benchmark sources live outside src/test on purpose: the baseline is a gRPC service implementation,
 # and on the test classpath Quarkus would pick it up instead of the real UserService.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ -n "${BENCH_POSTGRES_URL:-}" ] && [ "${1:-}" != "--compile-only" ]; then
+  # db-kind is fixed at build time: a second build for PostgreSQL, kept beside the default one
+  ./mvnw -B -q package -DskipTests -Dquarkus.profile=postgres
+  rm -rf target/quarkus-app-postgres && cp -r target/quarkus-app target/quarkus-app-postgres
+fi
 if [ "${1:-}" = "--compile-only" ]; then
   ./mvnw -B -q package -DskipTests
 else

@@ -66,23 +66,13 @@ public final class BenchmarkSuite {
 
         int appPort = freePort();
         int appHttpPort = freePort();
-        List<String> appCommand = new ArrayList<>(List.of(java));
-        appCommand.addAll(APP_JVM_OPTIONS);
+        List<String> appCommand = appCommand(java, appPort, appHttpPort, List.of(
+                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath()
+                        + ";QUERY_CACHE_SIZE=64"));
         if (Files.exists(APP_DIR.resolve("app-cds.jsa"))) {
             // class data sharing (built by run-benchmarks.sh); the archive only maps when run from the app's folder
-            appCommand.add("-XX:SharedArchiveFile=app-cds.jsa");
+            appCommand.add(1, "-XX:SharedArchiveFile=app-cds.jsa");
         }
-        appCommand.addAll(List.of(
-                "-Dquarkus.grpc.server.port=" + appPort, "-Dquarkus.http.port=" + appHttpPort,
-                "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath()
-                        + ";QUERY_CACHE_SIZE=64",
-                "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
-                "-Dmp.jwt.verify.publickey.location=" + Path.of("src/dev/keys/dev-public.pem").toAbsolutePath(),
-                "-Dsmallrye.jwt.sign.key.location=" + Path.of("src/dev/keys/dev-private.pem").toAbsolutePath(),
-                "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + appPort,
-                "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + appPort,
-                "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + appPort,
-                "-jar", "quarkus-run.jar"));
         Process app = start(appCommand, APP_DIR, appPort, "target/bench-app.log");
         int basePort = freePort();
         Process base = start(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
@@ -120,6 +110,10 @@ public final class BenchmarkSuite {
             String wire = wireBytes(appPort, appHttpPort, appUsers.get(0));
             long appRssLoaded = app.rssKb();
             long baseRssLoaded = base.rssKb();
+            app.stop();
+            if (System.getenv("BENCH_POSTGRES_URL") != null) {
+                onPostgres(java, warmup, duration, results);
+            }
 
             results.forEach((k, r) -> {
                 rows.add(row(k, r));
@@ -233,7 +227,7 @@ public final class BenchmarkSuite {
                 "",
                 String.format(Locale.ROOT, "Ratios in this run: GetUser throughput grpcshop/baseline = **%.2fx**; ListUsers messages/s"
                         + " grpcshop/baseline = **%.2fx**; GetUser gRPC/REST on the same app = **%.2fx**.", getRatio, listRatio,
-                        restRatio),
+                        restRatio) + postgresRatios(results),
                 "",
                 "![throughput](benchmarks-throughput.png)",
                 "![p99 latency](benchmarks-p99.png)",
@@ -263,6 +257,56 @@ public final class BenchmarkSuite {
     }
 
     /** Starts a server process and measures the time until its first successful gRPC call. */
+    private static String postgresRatios(Map<String, LoadGenerator.Result> results) {
+        if (!results.containsKey("createOrder/grpcshop-postgres")) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " On PostgreSQL: GetUser grpcshop-postgres/baseline = **%.2fx** (no user cache);"
+                        + " CreateOrder PostgreSQL/H2 = **%.2fx**.",
+                results.get("getUser/grpcshop-postgres").callsPerSecond() / results.get("getUser/baseline").callsPerSecond(),
+                results.get("createOrder/grpcshop-postgres").callsPerSecond()
+                        / results.get("createOrder/grpcshop").callsPerSecond());
+    }
+
+    /** The packaged app with the JVM options README gives, calling its own gRPC port; {@code dataSource}: -D options. */
+    private static List<String> appCommand(String java, int grpcPort, int httpPort, List<String> dataSource) {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(APP_JVM_OPTIONS);
+        command.addAll(dataSource);
+        command.addAll(List.of(
+                "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
+                "-Dmp.jwt.verify.publickey.location=" + Path.of("src/dev/keys/dev-public.pem").toAbsolutePath(),
+                "-Dsmallrye.jwt.sign.key.location=" + Path.of("src/dev/keys/dev-private.pem").toAbsolutePath(),
+                "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + grpcPort,
+                "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + grpcPort,
+                "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + grpcPort,
+                "-jar", "quarkus-run.jar"));
+        return command;
+    }
+
+    /**
+     * GetUser and CreateOrder again on PostgreSQL (the production database; the user cache is off there),
+     * with the app built for profile `postgres` into target/quarkus-app-postgres by run-benchmarks.sh.
+     */
+    private static void onPostgres(String java, Duration warmup, Duration duration,
+            Map<String, LoadGenerator.Result> results) throws Exception {
+        int port = freePort();
+        List<String> command = appCommand(java, port, freePort(), List.of("-Dquarkus.profile=postgres",
+                "-Dquarkus.datasource.jdbc.url=" + System.getenv("BENCH_POSTGRES_URL"),
+                "-Dquarkus.datasource.username=" + System.getenv().getOrDefault("BENCH_POSTGRES_USER", "postgres"),
+                "-Dquarkus.datasource.password=" + System.getenv().getOrDefault("BENCH_POSTGRES_PASSWORD", "")));
+        Process app = start(command, Path.of("target", "quarkus-app-postgres"), port, "target/bench-app-postgres.log");
+        try {
+            String target = "127.0.0.1:" + port;
+            List<Long> users = LoadGenerator.seedUsers(target, 1000);
+            results.put("getUser/grpcshop-postgres", run(new LoadGenerator.Options(target, "getUser", 4, 16, warmup, duration, 0, 0), users));
+            results.put("createOrder/grpcshop-postgres", run(new LoadGenerator.Options(target, "createOrder", 4, 8, warmup, duration, 0, 0), users));
+        } finally {
+            app.stop();
+        }
+    }
+
     private static Process start(List<String> command, int grpcPort, String log) throws Exception {
         return start(command, Path.of("."), grpcPort, log);
     }

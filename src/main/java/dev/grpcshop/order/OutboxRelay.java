@@ -87,8 +87,11 @@ public class OutboxRelay {
     /** Delivers the entries on a worker thread, without holding up the caller. */
     void deliverSoon(List<OutboxEntry> entries) {
         if (!entries.isEmpty()) {
-            // Context.ROOT: these calls must not inherit the (soon finished) incoming call's context and deadline
-            Infrastructure.getDefaultWorkerPool().execute(Context.ROOT.wrap(() -> entries.forEach(this::deliver)));
+            // Context.ROOT: these calls must not inherit the (soon finished) incoming call's deadline and
+            // cancellation. The trace goes on, captured now: once the incoming call completes, its tracing
+            // context is gone, and a delivery that started later began a trace of its own.
+            Runnable deliveries = Context.ROOT.wrap(() -> entries.forEach(this::deliver));
+            Infrastructure.getDefaultWorkerPool().execute(io.opentelemetry.context.Context.current().wrap(deliveries));
         }
     }
 

@@ -256,7 +256,6 @@ public final class BenchmarkSuite {
         System.out.println(report);
     }
 
-    /** Starts a server process and measures the time until its first successful gRPC call. */
     private static String postgresRatios(Map<String, LoadGenerator.Result> results) {
         if (!results.containsKey("createOrder/grpcshop-postgres")) {
             return "";
@@ -307,6 +306,7 @@ public final class BenchmarkSuite {
         }
     }
 
+    /** Starts a server process and measures the time until its first successful gRPC call. */
     private static Process start(List<String> command, int grpcPort, String log) throws Exception {
         return start(command, Path.of("."), grpcPort, log);
     }

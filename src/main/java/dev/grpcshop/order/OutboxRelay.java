@@ -97,12 +97,9 @@ public class OutboxRelay {
 
     /** Delivers one entry whose lease the caller holds. Never throws: a failure is recorded on the entry. */
     void deliver(OutboxEntry entry) {
-        if (entry.kind == OutboxEntry.Kind.CHARGE) {
-            charge(entry);
-            return;
-        }
         try {
             switch (entry.kind) {
+                case CHARGE -> charge(entry);
                 case NOTIFY -> {
                     notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
                             .await().indefinitely();
@@ -113,7 +110,6 @@ public class OutboxRelay {
                     payments.refund(entry.payload).await().indefinitely();
                     book.markDone(entry.id, null);
                 }
-                default -> throw new IllegalStateException("not a NOTIFY or REFUND entry: " + entry.kind);
             }
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
             onFailure(entry, failure);
@@ -129,11 +125,12 @@ public class OutboxRelay {
             Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)))
                     .await().indefinitely();
             OrderBook.Settlement settlement = book.applyPayment(entry.id, payment);
-            if (!isSettled(payment)) {
+            boolean settled = isSettled(payment);
+            if (!settled) {
                 book.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
             }
             deliverSoon(settlement.next());
-            return isSettled(payment) ? settlement.order() : null;
+            return settled ? settlement.order() : null;
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
             onFailure(entry, failure);
             return null;

@@ -5,6 +5,8 @@
 # With BENCH_POSTGRES_URL (e.g. jdbc:postgresql://127.0.0.1:5432/grpcshop_bench; BENCH_POSTGRES_USER, default
 # postgres, and BENCH_POSTGRES_PASSWORD) it also runs GetUser and CreateOrder on that PostgreSQL database, with
 # the app built for profile `postgres` (the database must exist; the benchmark writes users and orders into it).
+# With BENCH_AOT_JAVA (a JDK 25+ java, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java) it also measures the
+# start-up of the app as the JVM image runs it: aot-jar packaging plus an AOT cache from src/main/docker/aot-training.sh.
 #
 # The benchmark sources live outside src/test on purpose: the baseline is a gRPC service implementation,
 # and on the test classpath Quarkus would pick it up instead of the real UserService.
@@ -14,6 +16,14 @@ if [ -n "${BENCH_POSTGRES_URL:-}" ] && [ "${1:-}" != "--compile-only" ]; then
   # db-kind is fixed at build time: a second build for PostgreSQL, kept beside the default one
   ./mvnw -B -q package -DskipTests -Dquarkus.profile=postgres
   rm -rf target/quarkus-app-postgres && cp -r target/quarkus-app target/quarkus-app-postgres
+fi
+if [ -n "${BENCH_AOT_JAVA:-}" ] && [ "${1:-}" != "--compile-only" ]; then
+  # the JVM image's way (src/main/docker/Dockerfile.jvm): aot-jar packaging, one training start with that JDK
+  ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar
+  rm -rf target/quarkus-app-aot && cp -r target/quarkus-app target/quarkus-app-aot
+  JAVA="$BENCH_AOT_JAVA" sh src/main/docker/aot-training.sh target/quarkus-app-aot target/quarkus-app-aot/app.aot \
+    -Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m \
+    -XX:MaxDirectMemorySize=64m -Xss512k
 fi
 if [ "${1:-}" = "--compile-only" ]; then
   ./mvnw -B -q package -DskipTests

@@ -13,10 +13,12 @@ import io.grpc.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import org.jboss.logging.Logger;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -52,7 +55,12 @@ public class OutboxRelay {
     @Inject
     MeterRegistry registry;
 
+    /** How long shutdown waits for deliveries under way (each is bounded by its calls' deadlines). */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
     private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
+    private final AtomicInteger underWay = new AtomicInteger();
+    private volatile boolean stopping;
     private Timer notificationLag;
 
     @PostConstruct
@@ -71,17 +79,47 @@ public class OutboxRelay {
 
     @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDueEntries() {
-        if (!roles.runs(ServiceRole.ORDER)) {
+        if (!roles.runs(ServiceRole.ORDER) || !enter()) {
             return;
         }
-        book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
-        Instant now = Timestamps.now();
-        for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
-            if (book.claim(entry.id, now)) {
-                entry.attempts++;
-                deliver(entry);
+        try {
+            book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
+            Instant now = Timestamps.now();
+            for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
+                if (stopping) {
+                    break; // the rest stay due for the next poll, here or on another instance
+                }
+                if (book.claim(entry.id, now)) {
+                    entry.attempts++;
+                    deliver(entry);
+                }
             }
+        } finally {
+            underWay.decrementAndGet();
         }
+    }
+
+    /**
+     * At shutdown (SIGTERM, a rolling update) no new delivery starts, and those under way may finish before the
+     * database and the container close under them: cut off, they failed with errors in the log. An entry not
+     * delivered keeps its lease and is delivered after it by whichever instance polls next.
+     */
+    void finishDeliveriesUnderWay(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        while (underWay.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    /** Counts a delivery run in, unless the app is stopping; the caller decrements {@link #underWay} after it. */
+    private boolean enter() {
+        underWay.incrementAndGet();
+        if (stopping) {
+            underWay.decrementAndGet();
+            return false;
+        }
+        return true;
     }
 
     /** Delivers the entries on a worker thread, without holding up the caller. */
@@ -90,7 +128,15 @@ public class OutboxRelay {
             // Context.ROOT: these calls must not inherit the (soon finished) incoming call's deadline and
             // cancellation. The trace goes on, captured now: once the incoming call completes, its tracing
             // context is gone, and a delivery that started later began a trace of its own.
-            Runnable deliveries = Context.ROOT.wrap(() -> entries.forEach(this::deliver));
+            Runnable deliveries = Context.ROOT.wrap(() -> {
+                if (enter()) {
+                    try {
+                        entries.forEach(this::deliver);
+                    } finally {
+                        underWay.decrementAndGet();
+                    }
+                }
+            });
             Infrastructure.getDefaultWorkerPool().execute(io.opentelemetry.context.Context.current().wrap(deliveries));
         }
     }

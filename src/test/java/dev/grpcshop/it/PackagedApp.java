@@ -22,7 +22,7 @@ final class PackagedApp implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private PackagedApp(List<String> systemProperties) throws IOException {
+    private PackagedApp(Path java, List<String> systemProperties) throws IOException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run through `./mvnw verify`, which packages first");
@@ -31,7 +31,7 @@ final class PackagedApp implements AutoCloseable {
         httpPort = freePort();
         log = Files.createTempFile("packaged-app", ".log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dmp.jwt.verify.publickey.location=" + Tokens.DEV_PUBLIC_KEY.toAbsolutePath());
@@ -43,7 +43,12 @@ final class PackagedApp implements AutoCloseable {
     }
 
     static PackagedApp start(List<String> systemProperties) throws IOException, InterruptedException {
-        PackagedApp app = new PackagedApp(systemProperties);
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), systemProperties);
+    }
+
+    /** Started by another JVM; {@code options}: JVM options and system properties, before {@code -jar}. */
+    static PackagedApp start(Path java, List<String> options) throws IOException, InterruptedException {
+        PackagedApp app = new PackagedApp(java, options);
         app.awaitReady();
         return app;
     }
@@ -77,6 +82,11 @@ final class PackagedApp implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /** What the process has written to stdout and stderr so far. */
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     private static int freePort() {

@@ -17,7 +17,9 @@ class GracefulShutdownIT {
     @Test
     void stoppingWhileTheOutboxRelayPollsLogsNoError() throws Exception {
         // The relay polls every 20 ms here, so each stop is likely to land while a poll is due.
-        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("grpcshop"),
+        // DB_CLOSE_ON_EXIT=FALSE as in the default URL: else H2's own shutdown hook closes the database at once
+        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("grpcshop")
+                        + ";DB_CLOSE_ON_EXIT=FALSE",
                 "-Dapp.orders.outbox.poll-interval=0.02s");
         for (int stop = 1; stop <= 3; stop++) {
             PackagedApp app = PackagedApp.start(options);

@@ -8,7 +8,12 @@ import dev.grpcshop.payment.PaymentLedger;
 import dev.grpcshop.payment.SimulatedPaymentProcessor;
 import dev.grpcshop.support.GrpcForwarder;
 import dev.grpcshop.support.Shop;
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
@@ -43,6 +48,8 @@ class PaymentAndNotificationOutageTest {
     CircuitBreakerMaintenance circuitBreakers;
     @Inject
     MeterRegistry registry;
+    @Inject
+    InMemorySpanExporter spans;
 
     Shop shop;
     GrpcForwarder paymentA;
@@ -70,6 +77,8 @@ class PaymentAndNotificationOutageTest {
         paymentA.start();
         paymentB.start();
         notifications.start();
+        paymentA.failNext(0);
+        paymentB.failNext(0);
         processor.setLatency(Duration.ZERO);
         circuitBreakers.resetAll();
     }
@@ -153,6 +162,30 @@ class PaymentAndNotificationOutageTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> shop.notificationsOf(user).size() >= 20);
         Thread.sleep(1500); // any duplicate delivery would show up by now
         assertEquals(20, shop.notificationsOf(user).size(), "exactly one notification per order");
+    }
+
+    @Test
+    void everyAttemptOfARetriedChargeIsInTheOrdersTrace() {
+        long user = shop.newUser();
+        paymentA.failNext(1);
+        paymentB.failNext(1); // the first attempt fails, whichever instance it reaches
+        spans.reset();
+        assertEquals(OrderStatus.ORDER_STATUS_CONFIRMED, place(user).getStatus());
+
+        SpanData createOrder = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("order.v1.OrderService/CreateOrder"))
+                .findFirst().orElse(null), s -> s != null);
+        List<SpanData> attempts = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT && s.getName().equals(PROCESS_PAYMENT)).toList();
+        // (Quarkus leaves a failed call's span status UNSET; the gRPC status code is an attribute)
+        List<Long> codes = attempts.stream().sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+                .map(s -> s.getAttributes().get(AttributeKey.longKey("rpc.grpc.status_code"))).toList();
+        assertEquals(Status.Code.OK.value(), codes.get(codes.size() - 1).intValue(), "the last attempt charged: " + codes);
+        assertTrue(codes.size() >= 2 && codes.subList(0, codes.size() - 1).stream()
+                .allMatch(c -> c == Status.Code.UNAVAILABLE.value()), "UNAVAILABLE attempts before it: " + codes);
+        for (SpanData attempt : attempts) {
+            assertEquals(createOrder.getTraceId(), attempt.getTraceId(), "a retry does not start a trace of its own");
+        }
     }
 
     private double circuitOpenings() {

@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
@@ -30,6 +31,7 @@ public final class GrpcForwarder implements AutoCloseable {
     public final int port;
     private final ManagedChannel target = GrpcTestSupport.channel();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger failuresToInject = new AtomicInteger();
     private Server server;
 
     public GrpcForwarder(int port) {
@@ -55,6 +57,11 @@ public final class GrpcForwarder implements AutoCloseable {
         }
     }
 
+    /** The next {@code n} calls are answered UNAVAILABLE (as by an instance going away) instead of forwarded. */
+    public void failNext(int n) {
+        failuresToInject.set(n);
+    }
+
     /** Calls forwarded so far to {@code fullMethodName}, e.g. payment.v1.PaymentService/ProcessPayment. */
     public int calls(String fullMethodName) {
         return calls.computeIfAbsent(fullMethodName, k -> new AtomicInteger()).get();
@@ -72,6 +79,10 @@ public final class GrpcForwarder implements AutoCloseable {
             MethodDescriptor<byte[], byte[]> method = MethodDescriptor.newBuilder(BYTES, BYTES)
                     .setFullMethodName(methodName).setType(MethodDescriptor.MethodType.UNARY).build();
             return ServerMethodDefinition.create(method, ServerCalls.asyncUnaryCall((request, response) -> {
+                if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    response.onError(Status.UNAVAILABLE.withDescription("injected by the test").asRuntimeException());
+                    return;
+                }
                 calls.computeIfAbsent(methodName, k -> new AtomicInteger()).incrementAndGet();
                 // runs in the incoming call's context: its deadline and cancellation go along
                 ClientCalls.asyncUnaryCall(target.newCall(method, CallOptions.DEFAULT), request, response);

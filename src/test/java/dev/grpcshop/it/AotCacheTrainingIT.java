@@ -32,6 +32,7 @@ class AotCacheTrainingIT {
 
     @Test
     void trainingStartWritesACacheTheAppThenStartsAndServesWith() throws Exception {
+        assumeTrue(!PackagedApp.isNative(), "the AOT cache is for the JVM jar");
         Optional<Path> java = jdk25OrNewer();
         assumeTrue(java.isPresent(), "no JDK 25+ here (set AOT_JAVA)");
         Path cache = dir.resolve("app.aot");

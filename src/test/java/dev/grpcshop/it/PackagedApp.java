@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged application (target/quarkus-app) run as its own process, as a user runs it. */
+/**
+ * The packaged application run as its own process, as a user runs it: the artifact the build produced
+ * (target/quarkus-artifact.properties), the JVM jar or, after {@code ./mvnw verify -Dnative}, the native executable.
+ */
 final class PackagedApp implements AutoCloseable {
 
     final int grpcPort;
@@ -22,31 +25,59 @@ final class PackagedApp implements AutoCloseable {
     private final Process process;
     private final Path log;
 
+    /** {@code java}: the JVM for the jar (ignored for a native executable). */
     private PackagedApp(Path java, List<String> systemProperties) throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run through `./mvnw verify`, which packages first");
-        }
         grpcPort = freePort();
         httpPort = freePort();
         log = Files.createTempFile("packaged-app", ".log");
         List<String> command = new ArrayList<>();
-        command.add(java.toString());
+        Path artifact = artifact();
+        if (isNative()) {
+            command.add(artifact.toAbsolutePath().toString());
+        } else {
+            command.add(java.toString());
+        }
         command.add("-Dquarkus.grpc.server.port=" + grpcPort);
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dmp.jwt.verify.publickey.location=" + Tokens.DEV_PUBLIC_KEY.toAbsolutePath());
         command.add("-Dsmallrye.jwt.sign.key.location=" + Tokens.DEV_PRIVATE_KEY.toAbsolutePath());
         command.addAll(systemProperties);
-        command.add("-jar");
-        command.add(jar.toString());
+        if (!isNative()) {
+            command.add("-jar");
+            command.add(artifact.toString());
+        }
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Whether the build packaged a native executable rather than the JVM jar. */
+    static boolean isNative() throws IOException {
+        return "native".equals(artifactProperties().getProperty("type"));
+    }
+
+    private static Path artifact() throws IOException {
+        Path artifact = Path.of("target").resolve(artifactProperties().getProperty("path", "quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(artifact)) {
+            throw new IllegalStateException(artifact + " is missing: run through `./mvnw verify`, which packages first");
+        }
+        return artifact;
+    }
+
+    private static java.util.Properties artifactProperties() throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        Path file = Path.of("target", "quarkus-artifact.properties");
+        if (Files.exists(file)) {
+            try (var in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+        }
+        return properties;
     }
 
     static PackagedApp start(List<String> systemProperties) throws IOException, InterruptedException {
         return start(Path.of(System.getProperty("java.home"), "bin", "java"), systemProperties);
     }
 
-    /** Started by another JVM; {@code options}: JVM options and system properties, before {@code -jar}. */
+    /** The jar started by another JVM; {@code options}: JVM options and system properties, before {@code -jar}. */
     static PackagedApp start(Path java, List<String> options) throws IOException, InterruptedException {
         PackagedApp app = new PackagedApp(java, options);
         app.awaitReady();

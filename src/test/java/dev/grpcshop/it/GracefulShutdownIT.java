@@ -1,18 +1,50 @@
 package dev.grpcshop.it;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.grpcshop.api.order.v1.Order;
+import dev.grpcshop.api.order.v1.OrderServiceGrpc;
+import dev.grpcshop.api.order.v1.OrderStatus;
+import dev.grpcshop.support.GrpcTestSupport;
+import dev.grpcshop.support.Shop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** A rolling update stops instances with SIGTERM: that must not look like a failure in the logs. */
+/**
+ * A rolling update stops instances with SIGTERM: the calls under way are answered, and nothing in the logs
+ * looks like a failure.
+ */
 class GracefulShutdownIT {
 
     @TempDir
     Path dataDir;
+
+    @Test
+    void anOrderUnderWayWhenTheAppIsStoppedIsAnsweredBeforeItExits() throws Exception {
+        // each payment step takes 1 s here, so the order is still being charged when SIGTERM arrives
+        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("orders")
+                + ";DB_CLOSE_ON_EXIT=FALSE", "-Dapp.payments.simulator.latency=1s");
+        PackagedApp app = PackagedApp.start(options);
+        try (Shop shop = new Shop(GrpcTestSupport.channel(app.grpcPort))) {
+            long user = shop.newUser();
+            ListenableFuture<Order> order = OrderServiceGrpc.newFutureStub(shop.channel)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).createOrder(Shop.order(user, "tok_visa"));
+            Thread.sleep(500);
+            app.close();
+            assertEquals(OrderStatus.ORDER_STATUS_CONFIRMED, order.get(20, TimeUnit.SECONDS).getStatus(),
+                    "answered, not cut off");
+            String log = app.log();
+            assertFalse(log.contains(" ERROR "), log);
+        } finally {
+            app.close();
+        }
+    }
 
     @Test
     void stoppingWhileTheOutboxRelayPollsLogsNoError() throws Exception {

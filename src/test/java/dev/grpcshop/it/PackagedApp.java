@@ -41,6 +41,9 @@ final class PackagedApp implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dmp.jwt.verify.publickey.location=" + Tokens.DEV_PUBLIC_KEY.toAbsolutePath());
         command.add("-Dsmallrye.jwt.sign.key.location=" + Tokens.DEV_PRIVATE_KEY.toAbsolutePath());
+        for (String service : List.of("user", "payment", "notification")) { // one instance runs all four services
+            command.add("-Dquarkus.stork." + service + "-service.service-discovery.address-list=localhost:" + grpcPort);
+        }
         command.addAll(systemProperties);
         if (!isNative()) {
             command.add("-jar");

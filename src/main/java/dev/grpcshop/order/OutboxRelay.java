@@ -77,7 +77,10 @@ public class OutboxRelay {
         }
     }
 
-    @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // ApplicationNotRunning: no poll fires once shutdown has begun (one firing later found the container gone);
+    // polls already running are waited for by finishDeliveriesUnderWay
+    @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void deliverDueEntries() {
         if (!roles.runs(ServiceRole.ORDER) || !enter()) {
             return;

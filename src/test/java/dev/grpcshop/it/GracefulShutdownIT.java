@@ -1,6 +1,7 @@
 package dev.grpcshop.it;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.grpcshop.api.order.v1.ListOrdersRequest;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderServiceGrpc;
 import dev.grpcshop.api.order.v1.OrderStatus;
@@ -10,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -35,7 +38,9 @@ class GracefulShutdownIT {
             long user = shop.newUser();
             ListenableFuture<Order> order = OrderServiceGrpc.newFutureStub(shop.channel)
                     .withDeadlineAfter(20, TimeUnit.SECONDS).createOrder(Shop.order(user, "tok_visa"));
-            Thread.sleep(500);
+            // stop once the order is stored PENDING: its charge (2 s) is then under way
+            await().atMost(Duration.ofSeconds(15)).until(() -> shop.orders.listOrders(
+                    ListOrdersRequest.newBuilder().setUserId(user).build()).hasNext());
             app.close();
             assertEquals(OrderStatus.ORDER_STATUS_CONFIRMED, order.get(20, TimeUnit.SECONDS).getStatus(),
                     "answered, not cut off");

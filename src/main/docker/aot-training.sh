@@ -8,8 +8,9 @@
 #   JAVA: the java to use (default: java on the PATH). The JVM options should be those of the real runs
 #   (heap, GC): the cache records them.
 #
-# The training run needs no database, keys or other service: Flyway and the scheduler are off, and the
-# key locations are placeholders (the keys are read on first use, and nothing calls this run).
+# The training run needs no database, keys or other service: Flyway is off, the key locations are
+# placeholders (the keys are read on first use, and nothing calls this run), and it stops before the outbox
+# relay's first poll (app.orders.outbox.poll-interval after start).
 set -eu
 app_dir=$1
 cache=$2
@@ -24,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 # In its own folder: an embedded H2 build may create a database file there, which is thrown away.
 cd "$work"
 "$java" -XX:AOTCacheOutput="$cache" "$@" \
-    -Dquarkus.flyway.migrate-at-start=false -Dquarkus.scheduler.enabled=false \
+    -Dquarkus.flyway.migrate-at-start=false \
     -Dmp.jwt.verify.publickey.location=aot-training-has-no-key \
     -Dsmallrye.jwt.sign.key.location=aot-training-has-no-key \
     -Dquarkus.http.port=0 -Dquarkus.grpc.server.port=0 \

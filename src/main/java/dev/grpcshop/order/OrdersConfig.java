@@ -23,7 +23,7 @@ public interface OrdersConfig {
     Outbox outbox();
 
     interface Outbox {
-        /** How often the relay looks for due entries (read by OutboxRelay's @Scheduled). */
+        /** How often the relay looks for due entries (OutboxRelay's poller). */
         @WithDefault("1s")
         Duration pollInterval();
 

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +28,9 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,6 +64,7 @@ public class OutboxRelay {
     private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
     private final AtomicInteger underWay = new AtomicInteger();
     private volatile boolean stopping;
+    private ScheduledExecutorService poller;
     private Timer notificationLag;
 
     @PostConstruct
@@ -77,12 +81,30 @@ public class OutboxRelay {
         }
     }
 
-    // ApplicationNotRunning: no poll fires once shutdown has begun (one firing later found the container gone);
-    // polls already running are waited for by finishDeliveriesUnderWay
-    @Scheduled(every = "${app.orders.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    /**
+     * Polls on a thread of its own, which shutdown stops and waits for. (Quarkus's scheduler, used before, kept
+     * firing while the app shut down: a poll then failed on the closing database or container, with an ERROR.)
+     */
+    void startPolling(@Observes StartupEvent event) {
+        if (!roles.runs(ServiceRole.ORDER)) {
+            return;
+        }
+        long every = config.outbox().pollInterval().toMillis();
+        poller = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "outbox-relay"));
+        poller.scheduleWithFixedDelay(this::pollOnce, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void pollOnce() {
+        try {
+            deliverDueEntries();
+        } catch (RuntimeException e) {
+            // e.g. the database unreachable: the next poll tries again (a throwing task would end the schedule)
+            LOG.warnf("outbox poll failed: %s", e.toString());
+        }
+    }
+
     void deliverDueEntries() {
-        if (!roles.runs(ServiceRole.ORDER) || !enter()) {
+        if (!enter()) {
             return;
         }
         try {
@@ -110,6 +132,10 @@ public class OutboxRelay {
     void finishDeliveriesUnderWay(@Observes ShutdownEvent event) throws InterruptedException {
         stopping = true;
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        if (poller != null) {
+            poller.shutdown();
+            poller.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         while (underWay.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }

@@ -9,6 +9,7 @@ import dev.grpcshop.platform.ServiceRole;
 import dev.grpcshop.platform.ServiceRoles;
 import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.TransientFailure;
+import dev.grpcshop.platform.UnderWay;
 import io.grpc.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -62,8 +62,7 @@ public class OutboxRelay {
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
-    private final AtomicInteger underWay = new AtomicInteger();
-    private volatile boolean stopping;
+    private final UnderWay underWay = new UnderWay();
     private ScheduledExecutorService poller;
     private Timer notificationLag;
 
@@ -104,14 +103,14 @@ public class OutboxRelay {
     }
 
     void deliverDueEntries() {
-        if (!enter()) {
+        if (!underWay.enter()) {
             return;
         }
         try {
             book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
             Instant now = Timestamps.now();
             for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
-                if (stopping) {
+                if (underWay.isClosed()) {
                     break; // the rest stay due for the next poll, here or on another instance
                 }
                 if (book.claim(entry.id, now)) {
@@ -120,7 +119,7 @@ public class OutboxRelay {
                 }
             }
         } finally {
-            underWay.decrementAndGet();
+            underWay.exit();
         }
     }
 
@@ -130,25 +129,11 @@ public class OutboxRelay {
      * delivered keeps its lease and is delivered after it by whichever instance polls next.
      */
     void finishDeliveriesUnderWay(@Observes ShutdownEvent event) throws InterruptedException {
-        stopping = true;
-        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        underWay.close();
         if (poller != null) {
-            poller.shutdown();
-            poller.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            poller.shutdown(); // the poll under way is counted in underWay
         }
-        while (underWay.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-    }
-
-    /** Counts a delivery run in, unless the app is stopping; the caller decrements {@link #underWay} after it. */
-    private boolean enter() {
-        underWay.incrementAndGet();
-        if (stopping) {
-            underWay.decrementAndGet();
-            return false;
-        }
-        return true;
+        underWay.awaitNone(SHUTDOWN_WAIT);
     }
 
     /** Delivers the entries on a worker thread, without holding up the caller. */
@@ -158,11 +143,11 @@ public class OutboxRelay {
             // cancellation. The trace goes on, captured now: once the incoming call completes, its tracing
             // context is gone, and a delivery that started later began a trace of its own.
             Runnable deliveries = Context.ROOT.wrap(() -> {
-                if (enter()) {
+                if (underWay.enter()) {
                     try {
                         entries.forEach(this::deliver);
                     } finally {
-                        underWay.decrementAndGet();
+                        underWay.exit();
                     }
                 }
             });

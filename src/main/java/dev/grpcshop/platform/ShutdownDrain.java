@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Graceful shutdown for gRPC. On SIGTERM Quarkus stops its separate gRPC server without waiting for the calls
@@ -36,7 +35,7 @@ public class ShutdownDrain implements ServerInterceptor {
     @ConfigProperty(name = "app.shutdown.drain-timeout", defaultValue = "10s")
     Duration drainTimeout;
 
-    private final AtomicInteger underWay = new AtomicInteger();
+    private final UnderWay underWay = new UnderWay();
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -44,11 +43,11 @@ public class ShutdownDrain implements ServerInterceptor {
         if (!call.getMethodDescriptor().getType().serverSendsOneMessage()) {
             return next.startCall(call, headers);
         }
-        underWay.incrementAndGet();
+        underWay.enter(); // never closed: calls keep being served while it drains
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
             if (finished.compareAndSet(false, true)) {
-                underWay.decrementAndGet();
+                underWay.exit();
             }
         };
         ServerCall.Listener<Q> listener;
@@ -81,12 +80,9 @@ public class ShutdownDrain implements ServerInterceptor {
 
     /** Before any other shutdown step (lowest priority value first). */
     void drain(@Observes @Priority(100) ShutdownEvent event) throws InterruptedException {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (underWay.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        if (underWay.get() > 0) {
-            LOG.warnf("%d gRPC calls still under way after %s; stopping anyway", underWay.get(), drainTimeout);
+        int left = underWay.awaitNone(drainTimeout);
+        if (left > 0) {
+            LOG.warnf("%d gRPC calls still under way after %s; stopping anyway", left, drainTimeout);
         }
     }
 }

@@ -32,7 +32,8 @@ final class PackagedApp implements AutoCloseable {
         log = Files.createTempFile("packaged-app", ".log");
         List<String> command = new ArrayList<>();
         Path artifact = artifact();
-        if (isNative()) {
+        boolean nativeExecutable = isNative();
+        if (nativeExecutable) {
             command.add(artifact.toAbsolutePath().toString());
         } else {
             command.add(java.toString());
@@ -45,7 +46,7 @@ final class PackagedApp implements AutoCloseable {
             command.add("-Dquarkus.stork." + service + "-service.service-discovery.address-list=localhost:" + grpcPort);
         }
         command.addAll(systemProperties);
-        if (!isNative()) {
+        if (!nativeExecutable) {
             command.add("-jar");
             command.add(artifact.toString());
         }

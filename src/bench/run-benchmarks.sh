@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark (grpcshop and the plain grpc-java baseline in the same run) and writes
-# docs/benchmarks.md and docs/benchmarks.json. Loopback only; bounded (about 3 minutes at scale 0.6).
+# docs/benchmarks.md and docs/benchmarks.json. Loopback only; bounded (about 8 minutes at scale 0.6, 15 with PostgreSQL and the AOT start-up).
 # Usage: src/bench/run-benchmarks.sh [scale]   (scale multiplies warm-up and measurement durations)
 # With BENCH_POSTGRES_URL (e.g. jdbc:postgresql://127.0.0.1:5432/grpcshop_bench; BENCH_POSTGRES_USER, default
 # postgres, and BENCH_POSTGRES_PASSWORD) it also runs GetUser and CreateOrder on that PostgreSQL database, with

@@ -88,8 +88,8 @@ public final class BenchmarkSuite {
         try {
             String appTarget = "127.0.0.1:" + appPort;
             String baseTarget = "127.0.0.1:" + basePort;
-            Duration warmup = Duration.ofMillis((long) (WARMUP.toMillis() * scale));
-            Duration duration = Duration.ofMillis((long) (DURATION.toMillis() * scale));
+            Duration warmup = scaled(WARMUP, scale);
+            Duration duration = scaled(DURATION, scale);
             List<Long> appUsers = LoadGenerator.seedUsers(appTarget, 1000);
             List<Long> baseUsers = LoadGenerator.seedUsers(baseTarget, 1000);
             long appRssWarm = app.rssKb();
@@ -188,8 +188,12 @@ public final class BenchmarkSuite {
      */
     private static LoadGenerator.Result afterOrderWarmup(String target, List<Long> users, double scale, Duration duration)
             throws InterruptedException {
-        Duration warmup = Duration.ofMillis((long) (ORDER_WARMUP.toMillis() * scale));
-        return run(new LoadGenerator.Options(target, "createOrder", 4, 8, warmup, duration, 0, 0), users);
+        return run(new LoadGenerator.Options(target, "createOrder", 4, 8, scaled(ORDER_WARMUP, scale), duration, 0, 0), users);
+    }
+
+    /** A warm-up or measurement duration at this run's scale. */
+    private static Duration scaled(Duration atScaleOne, double scale) {
+        return Duration.ofMillis((long) (atScaleOne.toMillis() * scale));
     }
 
     private static LoadGenerator.Result run(LoadGenerator.Options options, List<Long> users) throws InterruptedException {
@@ -245,9 +249,9 @@ public final class BenchmarkSuite {
                         + " direct executor. `paymentFanout`: " + FANOUT_SUBSCRIBERS + " StreamPaymentUpdates subscribers on one"
                         + " user while orders for that user are placed; its calls/s are orders, its messages the updates"
                         + " delivered, its latency from the update's time to its arrival. `createOrder/grpcshop` and"
-                        + " `createOrder/grpcshop-postgres` run after " + (long) (ORDER_WARMUP.toSeconds() * scale) + " s of"
+                        + " `createOrder/grpcshop-postgres` run after " + scaled(ORDER_WARMUP, scale).toSeconds() + " s of"
                         + " orders (the JIT needs minutes on the order path); `createOrder/grpcshop-first` is the same load"
-                        + " right after the " + String.format(Locale.ROOT, "%.0f", WARMUP.toSeconds() * scale) + " s warm-up every scenario gets;"
+                        + " right after the " + scaled(WARMUP, scale).toSeconds() + " s warm-up every scenario gets;"
                         + " `createOrder/grpcshop-2x4` the warm app with 8 orders in flight instead of 32.",
                 "",
                 "| scenario / target | connections×in-flight | calls/s | streamed | p50 ms | p99 ms | p99.9 ms | status |",

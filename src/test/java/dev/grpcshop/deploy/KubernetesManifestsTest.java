@@ -90,6 +90,7 @@ class KubernetesManifestsTest {
             assertMountedFromSecret(deployment, "/etc/grpcshop/tls", "grpcshop-tls");
             assertContainerMatchesTheApplication(container);
             assertMountedFromSecret(deployment, "/etc/grpcshop/jwt", "grpcshop-jwt");
+            assertShutdownFitsTheGracePeriod(deployment);
 
             Service service = find(objects, Service.class, name);
             assertEquals("None", service.getSpec().getClusterIP(), "headless, so clients balance per call");
@@ -110,6 +111,7 @@ class KubernetesManifestsTest {
         assertEquals("all", env(container, "APP_SERVICES"));
         assertContainerMatchesTheApplication(container);
         assertMountedFromSecret(app, "/etc/grpcshop/jwt", "grpcshop-jwt");
+        assertShutdownFitsTheGracePeriod(app);
         assertNotNull(find(objects, io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "postgres"));
         assertEquals(1, objects.stream().filter(o -> o instanceof Deployment).count());
     }
@@ -179,6 +181,26 @@ class KubernetesManifestsTest {
     }
 
     /** The token keys (and TLS material) are files from a Secret, where the env vars of the app point. */
+    /**
+     * A pod keeps serving, NOT_SERVING, for the shutdown delay (so endpoints drop it first), then drains HTTP
+     * requests and gRPC calls and the outbox relay's deliveries (5 s): all of it before the kubelet's SIGKILL.
+     */
+    private static void assertShutdownFitsTheGracePeriod(Deployment deployment) {
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        long delay = seconds(env(pod.getContainers().get(0), "QUARKUS_SHUTDOWN_DELAY"));
+        assertTrue(delay > 0, "a pre-shutdown delay is set");
+        long longest = delay + seconds(CONFIG.getProperty("quarkus.shutdown.timeout"))
+                + seconds(CONFIG.getProperty("app.shutdown.drain-timeout")) + 5;
+        assertTrue(longest <= pod.getTerminationGracePeriodSeconds(),
+                longest + " s of shutdown vs a grace period of " + pod.getTerminationGracePeriodSeconds() + " s");
+    }
+
+    private static long seconds(String duration) {
+        Matcher m = Pattern.compile("(\\d+)s").matcher(duration);
+        assertTrue(m.matches(), "a duration in seconds: " + duration);
+        return Long.parseLong(m.group(1));
+    }
+
     private static void assertMountedFromSecret(Deployment deployment, String path, String secret) {
         var pod = deployment.getSpec().getTemplate().getSpec();
         String volume = pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(path))

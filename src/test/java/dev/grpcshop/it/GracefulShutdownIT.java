@@ -7,17 +7,27 @@ import dev.grpcshop.api.order.v1.OrderServiceGrpc;
 import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.support.GrpcTestSupport;
 import dev.grpcshop.support.Shop;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A rolling update stops instances with SIGTERM: the calls under way are answered, and nothing in the logs
@@ -65,5 +75,52 @@ class GracefulShutdownIT {
             String log = app.log();
             assertFalse(log.contains(" ERROR "), "stop " + stop + " logged an error:\n" + log);
         }
+    }
+
+    @Test
+    void duringTheShutdownDelayHealthSaysNotServingWhileCallsAreStillAnswered() throws Exception {
+        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("delay")
+                + ";DB_CLOSE_ON_EXIT=FALSE", "-Dquarkus.shutdown.delay=3s");
+        PackagedApp app = PackagedApp.start(options);
+        try (Shop shop = new Shop(GrpcTestSupport.channel(app.grpcPort))) {
+            BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
+            HealthGrpc.newStub(shop.channel).watch(HealthCheckRequest.newBuilder().setService("order.v1.OrderService")
+                    .build(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(HealthCheckResponse response) {
+                            watched.add(response.getStatus());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS));
+
+            app.signalStop();
+            assertEquals(ServingStatus.NOT_SERVING, watched.poll(2, TimeUnit.SECONDS), "Watch is told at SIGTERM");
+            assertEquals(ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(shop.channel)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "the server as a whole too");
+            assertEquals(503, readinessStatus(app.httpPort), "/q/health/ready is DOWN");
+            assertTrue(shop.newUser() > 0, "calls are still answered while load balancers catch up");
+
+            app.close();
+            String log = app.log();
+            assertFalse(log.contains(" ERROR "), log);
+        } finally {
+            app.close();
+        }
+    }
+
+    private static int readinessStatus(int httpPort) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/q/health/ready")
+                .toURL().openConnection();
+        c.setConnectTimeout(1000);
+        c.setReadTimeout(2000);
+        return c.getResponseCode();
     }
 }

@@ -110,10 +110,15 @@ final class PackagedApp implements AutoCloseable {
         throw new IllegalStateException("not ready within 60 s:\n" + Files.readString(log));
     }
 
+    /** Sends SIGTERM, as an orchestrator does, without waiting for the process to exit. */
+    void signalStop() {
+        process.destroy();
+    }
+
     /** Stops the process the way an orchestrator does (SIGTERM) and waits for it. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        signalStop();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }

@@ -26,7 +26,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The stored orders and their outbox. Each method is one transaction, so an order change and the calls it
@@ -78,7 +77,6 @@ public class OrderBook {
     @Transactional
     Created createPending(CreateOrderRequest request, String fingerprint, long totalMinor) {
         OrderEntity order = new OrderEntity();
-        order.id = UUID.randomUUID().toString();
         order.idempotencyKey = request.getIdempotencyKey();
         order.requestFingerprint = fingerprint;
         order.userId = request.getUserId();

@@ -13,6 +13,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.UuidGenerator;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,13 @@ import java.util.List;
 @Table(name = "orders")
 public class OrderEntity extends PanacheEntityBase {
 
+    /**
+     * A time-ordered UUID (version 7), set at persist: new rows, and the keys derived from the id (outbox,
+     * payment and notification keys), go to the end of their indexes instead of a random page of each, which
+     * halved the CPU of an order on H2 (README, Benchmarks).
+     */
     @Id
+    @UuidGenerator(style = UuidGenerator.Style.VERSION_7)
     public String id;
 
     @Column(name = "idempotency_key", nullable = false, unique = true)

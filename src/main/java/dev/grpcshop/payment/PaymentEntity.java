@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.UuidGenerator;
 
 import java.time.Instant;
 
@@ -15,7 +16,13 @@ import java.time.Instant;
 @Table(name = "payments")
 public class PaymentEntity extends PanacheEntityBase {
 
+    /**
+     * A time-ordered UUID (version 7), set at persist: new rows, and the keys derived from the id (outbox,
+     * payment and notification keys), go to the end of their indexes instead of a random page of each, which
+     * halved the CPU of an order on H2 (README, Benchmarks).
+     */
     @Id
+    @UuidGenerator(style = UuidGenerator.Style.VERSION_7)
     public String id;
 
     /** Unique: the same key is the same charge. */

@@ -13,7 +13,6 @@ import org.hibernate.exception.ConstraintViolationException;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The stored payments and their state changes. Each method is one transaction; every state change is
@@ -55,7 +54,6 @@ public class PaymentLedger {
             return new Opened(existing.get(), false);
         }
         PaymentEntity p = new PaymentEntity();
-        p.id = UUID.randomUUID().toString();
         p.idempotencyKey = idempotencyKey;
         p.requestFingerprint = fingerprint;
         p.orderId = orderId;

@@ -342,6 +342,25 @@ class OrderFlowTest {
     }
 
     @Test
+    void orderAndPaymentIdsAreTimeOrderedUuidsSoNewRowsAppendToTheIndexes() {
+        long user = shop.newUser();
+        List<String> orderIds = new ArrayList<>();
+        List<String> paymentIds = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Order order = shop.orders.createOrder(Shop.order(user, "tok_visa"));
+            orderIds.add(order.getId());
+            paymentIds.add(order.getPaymentId());
+        }
+        for (List<String> ids : List.of(orderIds, paymentIds)) {
+            ids.forEach(id -> assertEquals(7, java.util.UUID.fromString(id).version(), id));
+            // strictly increasing as text, as the database's indexes compare them, also within one millisecond
+            for (int i = 1; i < ids.size(); i++) {
+                assertTrue(ids.get(i - 1).compareTo(ids.get(i)) < 0, ids.get(i - 1) + " then " + ids.get(i));
+            }
+        }
+    }
+
+    @Test
     void unknownOrderIsNotFound() {
         assertFails(Status.Code.NOT_FOUND, () -> shop.orders.getOrder(
                 dev.grpcshop.api.order.v1.GetOrderRequest.newBuilder().setOrderId("no-such-order").build()));

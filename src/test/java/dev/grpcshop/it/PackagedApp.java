@@ -129,7 +129,7 @@ final class PackagedApp implements AutoCloseable {
         return Files.readString(log);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

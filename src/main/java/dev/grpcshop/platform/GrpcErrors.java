@@ -14,8 +14,13 @@ import jakarta.persistence.OptimisticLockException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.hibernate.JDBCException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * The one place where exceptions become gRPC statuses. Known failures keep their code and details;
@@ -58,9 +63,36 @@ public class GrpcErrors implements ExceptionHandlerProvider {
                     ErrorInfo.newBuilder().setReason("CONCURRENT_MODIFICATION").setDomain(ApiError.DOMAIN).build())
                     .status();
         }
+        String database = databaseUnavailable(failure);
+        if (database != null) {
+            // an outage, not a bug: no stack trace per call, and the client may retry (as the order flow does)
+            LOG.warnf("database unavailable while serving a call: %s", database);
+            return ApiError.of(Code.UNAVAILABLE, "the database is unavailable, retry later",
+                    ErrorInfo.newBuilder().setReason("DATABASE_UNAVAILABLE").setDomain(ApiError.DOMAIN).build())
+                    .status();
+        }
         LOG.error("unexpected failure while serving a call", t);
         return com.google.rpc.Status.newBuilder().setCode(Code.INTERNAL.getNumber())
                 .setMessage("internal error").build();
+    }
+
+    /**
+     * What says the database cannot be reached, or null if nothing in the cause chain does: a refused or broken
+     * connection (SQLState class 08, or the JDBC connection exceptions), no pooled connection within the
+     * acquisition timeout (Agroal), or a pooled connection that broke while it was idle and could not join the
+     * transaction (Hibernate then reports it could not acquire one, and the transaction manager logs the cause).
+     */
+    private static String databaseUnavailable(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            String message = String.valueOf(c.getMessage());
+            if (c instanceof SQLTransientConnectionException || c instanceof SQLNonTransientConnectionException
+                    || (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                    || (c instanceof SQLException && message.startsWith("Sorry, acquisition timeout"))
+                    || (c instanceof JDBCException && message.startsWith("Unable to acquire JDBC Connection"))) {
+                return c.toString();
+            }
+        }
+        return null;
     }
 
     public static StatusRuntimeException toException(Throwable failure) {

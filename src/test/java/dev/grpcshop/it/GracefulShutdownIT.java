@@ -41,8 +41,7 @@ class GracefulShutdownIT {
     @Test
     void anOrderUnderWayWhenTheAppIsStoppedIsAnsweredBeforeItExits() throws Exception {
         // each payment step takes 1 s here, so the order is still being charged when SIGTERM arrives
-        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("orders")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "-Dapp.payments.simulator.latency=1s");
+        List<String> options = onDatabase("orders", "-Dapp.payments.simulator.latency=1s");
         PackagedApp app = PackagedApp.start(options);
         try (Shop shop = new Shop(GrpcTestSupport.channel(app.grpcPort))) {
             long user = shop.newUser();
@@ -64,10 +63,7 @@ class GracefulShutdownIT {
     @Test
     void stoppingWhileTheOutboxRelayPollsLogsNoError() throws Exception {
         // The relay polls every 20 ms here, so each stop is likely to land while a poll is due.
-        // DB_CLOSE_ON_EXIT=FALSE as in the default URL: else H2's own shutdown hook closes the database at once
-        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("grpcshop")
-                        + ";DB_CLOSE_ON_EXIT=FALSE",
-                "-Dapp.orders.outbox.poll-interval=0.02s");
+        List<String> options = onDatabase("grpcshop", "-Dapp.orders.outbox.poll-interval=0.02s");
         for (int stop = 1; stop <= 3; stop++) {
             PackagedApp app = PackagedApp.start(options);
             Thread.sleep(300);
@@ -79,8 +75,7 @@ class GracefulShutdownIT {
 
     @Test
     void duringTheShutdownDelayHealthSaysNotServingWhileCallsAreStillAnswered() throws Exception {
-        List<String> options = List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("delay")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "-Dquarkus.shutdown.delay=3s");
+        List<String> options = onDatabase("delay", "-Dquarkus.shutdown.delay=3s");
         PackagedApp app = PackagedApp.start(options);
         try (Shop shop = new Shop(GrpcTestSupport.channel(app.grpcPort))) {
             BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
@@ -114,6 +109,17 @@ class GracefulShutdownIT {
         } finally {
             app.close();
         }
+    }
+
+    /**
+     * The app on an H2 file of its own, plus {@code options}. DB_CLOSE_ON_EXIT=FALSE as in the default URL: else
+     * H2's own shutdown hook closes the database at once, under the calls being drained.
+     */
+    private List<String> onDatabase(String name, String... options) {
+        List<String> all = new java.util.ArrayList<>(List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
+                + dataDir.resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE"));
+        all.addAll(List.of(options));
+        return all;
     }
 
     private static int readinessStatus(int httpPort) throws Exception {

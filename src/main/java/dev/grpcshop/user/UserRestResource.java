@@ -2,11 +2,13 @@ package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.GrpcErrors;
 import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.security.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -52,7 +54,17 @@ public class UserRestResource {
     /** Known failures keep their meaning over HTTP: the gRPC code's usual HTTP status and the message. */
     @ServerExceptionMapper
     public Response failed(ApiError error) {
-        io.grpc.Status.Code code = io.grpc.Status.fromCodeValue(error.status().getCode()).getCode();
+        return respond(error.status());
+    }
+
+    /** A database failure as over gRPC: 503 when the database cannot be reached, else 500. */
+    @ServerExceptionMapper
+    public Response databaseFailed(PersistenceException failure) {
+        return respond(GrpcErrors.toStatus(failure));
+    }
+
+    private static Response respond(com.google.rpc.Status status) {
+        io.grpc.Status.Code code = io.grpc.Status.fromCodeValue(status.getCode()).getCode();
         int http = switch (code) {
             case INVALID_ARGUMENT, FAILED_PRECONDITION -> 400;
             case UNAUTHENTICATED -> 401;
@@ -64,7 +76,7 @@ public class UserRestResource {
             default -> 500;
         };
         return Response.status(http).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("code", code.name(), "message", error.status().getMessage()))
+                .entity(Map.of("code", code.name(), "message", status.getMessage()))
                 .build();
     }
 }

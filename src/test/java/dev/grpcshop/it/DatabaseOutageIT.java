@@ -5,11 +5,14 @@ import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.api.user.v1.GetUserRequest;
 import dev.grpcshop.support.GrpcTestSupport;
 import dev.grpcshop.support.Shop;
+import dev.grpcshop.support.Tokens;
 import io.grpc.Status;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +50,7 @@ class DatabaseOutageIT {
             assertFails(Status.Code.UNAVAILABLE, () -> shop.orders.createOrder(Shop.order(user, "tok_visa")));
             assertEquals(user, shop.users.getUser(GetUserRequest.newBuilder().setId(user).build()).getId(),
                     "a user in the cache is still answered");
+            assertEquals(503, restGetUser(app.httpPort, user + 1), "REST too: a user not in the cache");
 
             database = startDatabase(dbPort);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> shop.newUser() > 0);
@@ -57,6 +61,14 @@ class DatabaseOutageIT {
             app.close();
             database.stop();
         }
+    }
+
+    private static int restGetUser(int httpPort, long id) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/api/v1/users/" + id)
+                .toURL().openConnection();
+        c.setRequestProperty("Authorization", "Bearer " + Tokens.admin());
+        c.setReadTimeout(10_000);
+        return c.getResponseCode();
     }
 
     private Server startDatabase(int port) throws Exception {

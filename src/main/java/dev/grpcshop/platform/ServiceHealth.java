@@ -36,7 +36,10 @@ public class ServiceHealth {
         markNotServing();
     }
 
-    /** Before the calls under way are drained ({@link ShutdownDrain}); covers a stop without the delay. */
+    /**
+     * Before the calls under way are drained ({@link ShutdownDrain}). The event above is fired only in a build
+     * with {@code quarkus.shutdown.delay-enabled=true} (ours); this keeps the NOT_SERVING step in one without.
+     */
     void onShutdown(@Observes @Priority(50) ShutdownEvent event) {
         markNotServing();
     }

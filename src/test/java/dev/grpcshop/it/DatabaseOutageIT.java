@@ -11,8 +11,6 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +48,7 @@ class DatabaseOutageIT {
             assertFails(Status.Code.UNAVAILABLE, () -> shop.orders.createOrder(Shop.order(user, "tok_visa")));
             assertEquals(user, shop.users.getUser(GetUserRequest.newBuilder().setId(user).build()).getId(),
                     "a user in the cache is still answered");
-            assertEquals(503, restGetUser(app.httpPort, user + 1), "REST too: a user not in the cache");
+            assertEquals(503, app.httpStatus("/api/v1/users/" + (user + 1), Tokens.admin()), "REST too: a user not in the cache");
 
             database = startDatabase(dbPort);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> shop.newUser() > 0);
@@ -61,14 +59,6 @@ class DatabaseOutageIT {
             app.close();
             database.stop();
         }
-    }
-
-    private static int restGetUser(int httpPort, long id) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/api/v1/users/" + id)
-                .toURL().openConnection();
-        c.setRequestProperty("Authorization", "Bearer " + Tokens.admin());
-        c.setReadTimeout(10_000);
-        return c.getResponseCode();
     }
 
     private Server startDatabase(int port) throws Exception {

@@ -15,8 +15,6 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +98,7 @@ class GracefulShutdownIT {
             assertEquals(ServingStatus.NOT_SERVING, watched.poll(2, TimeUnit.SECONDS), "Watch is told at SIGTERM");
             assertEquals(ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(shop.channel)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "the server as a whole too");
-            assertEquals(503, readinessStatus(app.httpPort), "/q/health/ready is DOWN");
+            assertEquals(503, app.httpStatus("/q/health/ready", null), "/q/health/ready is DOWN");
             assertTrue(shop.newUser() > 0, "calls are still answered while load balancers catch up");
 
             app.close();
@@ -120,13 +118,5 @@ class GracefulShutdownIT {
                 + dataDir.resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE"));
         all.addAll(List.of(options));
         return all;
-    }
-
-    private static int readinessStatus(int httpPort) throws Exception {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/q/health/ready")
-                .toURL().openConnection();
-        c.setConnectTimeout(1000);
-        c.setReadTimeout(2000);
-        return c.getResponseCode();
     }
 }

@@ -4,8 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import dev.grpcshop.support.Tokens;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,7 +17,7 @@ public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        grpcPort = freePort();
+        grpcPort = PackagedApp.freePort();
         String self = "localhost:" + grpcPort;
         return Map.of(
                 "quarkus.grpc.server.port", String.valueOf(grpcPort),
@@ -34,13 +32,5 @@ public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

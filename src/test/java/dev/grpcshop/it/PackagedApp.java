@@ -95,10 +95,7 @@ final class PackagedApp implements AutoCloseable {
                 throw new IllegalStateException("the application exited:\n" + Files.readString(log));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + "/q/health/ready")
-                        .toURL().openConnection();
-                c.setConnectTimeout(500);
-                if (c.getResponseCode() == 200) {
+                if (httpStatus("/q/health/ready", null) == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -122,6 +119,18 @@ final class PackagedApp implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /** The HTTP status of a GET on the app's HTTP port, with a bearer token unless {@code token} is null. */
+    int httpStatus(String path, String token) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://localhost:" + httpPort + path).toURL()
+                .openConnection();
+        if (token != null) {
+            c.setRequestProperty("Authorization", "Bearer " + token);
+        }
+        c.setConnectTimeout(1000);
+        c.setReadTimeout(10_000);
+        return c.getResponseCode();
     }
 
     /** What the process has written to stdout and stderr so far. */

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every benchmark (grpcshop and the plain grpc-java baseline in the same run) and writes
-# docs/benchmarks.md and docs/benchmarks.json. Loopback only; bounded (about 8 minutes at scale 0.6, 15 with PostgreSQL and the AOT start-up).
+# docs/benchmarks.md and docs/benchmarks.json. Loopback only; bounded (about 8 minutes at scale 0.6, 20 with PostgreSQL,
+# the AOT start-up and the native executable).
 # Usage: src/bench/run-benchmarks.sh [scale]   (scale multiplies warm-up and measurement durations)
 # With BENCH_POSTGRES_URL (e.g. jdbc:postgresql://127.0.0.1:5432/grpcshop_bench; BENCH_POSTGRES_USER, default
 # postgres, and BENCH_POSTGRES_PASSWORD) it also runs GetUser and CreateOrder on that PostgreSQL database, with
 # the app built for profile `postgres` (the database must exist; the benchmark writes users and orders into it).
 # With BENCH_AOT_JAVA (a JDK 25+ java, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java) it also measures the
 # start-up of the app as the JVM image runs it: aot-jar packaging plus an AOT cache from src/main/docker/aot-training.sh.
+# With BENCH_NATIVE_APP (a native executable of this build, from `./mvnw package -Dnative -DskipTests`) it also
+# measures that executable as Dockerfile.native runs it: start-up, RSS, GetUser and CreateOrder, after the JVM app.
 #
 # The benchmark sources live outside src/test on purpose: the baseline is a gRPC service implementation,
 # and on the test classpath Quarkus would pick it up instead of the real UserService.

@@ -77,6 +77,12 @@ public final class BenchmarkSuite {
                         return command;
                     }, AOT_APP_DIR, "target/bench-app-aot-start.log"));
         }
+        Path nativeApp = System.getenv("BENCH_NATIVE_APP") != null ? Path.of(System.getenv("BENCH_NATIVE_APP")).toAbsolutePath() : null;
+        if (nativeApp != null) {
+            startups.put("grpcshop, native executable (`" + String.join(" ", NATIVE_OPTIONS) + "`)",
+                    measureStarts(port -> nativeAppCommand(nativeApp, port, freePort(), data), Path.of("."),
+                            "target/bench-native-start.log"));
+        }
         startups.put("baseline, JVM " + Runtime.version().feature() + " (plain grpc-java)",
                 measureStarts(port -> baseline(java, classpath, port), Path.of("."), "target/bench-baseline-start.log"));
 
@@ -124,6 +130,7 @@ public final class BenchmarkSuite {
             long appRssLoaded = app.rssKb();
             long baseRssLoaded = base.rssKb();
             app.stop();
+            long[] nativeRss = nativeApp != null ? onNative(nativeApp, data, warmup, duration, scale, results) : null;
             if (System.getenv("BENCH_POSTGRES_URL") != null) {
                 onPostgres(java, warmup, duration, scale, results);
             }
@@ -133,7 +140,7 @@ public final class BenchmarkSuite {
                 json.add(r.json().replaceFirst("\\{", "{\"name\":\"" + k + "\","));
             });
             String payload = payloadSizes();
-            writeReport(rows, json, results, payload, wire, startups, appRssWarm, appRssLoaded, baseRssLoaded, scale);
+            writeReport(rows, json, results, payload, wire, startups, appRssWarm, appRssLoaded, baseRssLoaded, nativeRss, scale);
             Charts.write(results, Path.of("docs"));
         } finally {
             app.stop();
@@ -232,7 +239,7 @@ public final class BenchmarkSuite {
 
     private static void writeReport(List<String> rows, List<String> json, Map<String, LoadGenerator.Result> results,
             String payload, String wire, Map<String, double[]> startups, long appRssWarm, long appRssLoaded, long baseRssLoaded,
-            double scale) throws IOException {
+            long[] nativeRss, double scale) throws IOException {
         Files.createDirectories(Path.of("docs"));
         double getRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/baseline").callsPerSecond();
         double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
@@ -272,10 +279,14 @@ public final class BenchmarkSuite {
                 "|---|---|---|---|",
                 startupRows(startups),
                 "",
-                "| memory | grpcshop (JVM) | baseline |",
-                "|---|---|---|",
-                String.format(Locale.ROOT, "| RSS after warm-up (1,000 users) | %d MB | |", appRssWarm / 1024),
-                String.format(Locale.ROOT, "| RSS after all load | %d MB | %d MB |", appRssLoaded / 1024, baseRssLoaded / 1024),
+                nativeRss == null ? "| memory | grpcshop (JVM) | baseline |" : "| memory | grpcshop (JVM) | grpcshop (native) | baseline |",
+                nativeRss == null ? "|---|---|---|" : "|---|---|---|---|",
+                String.format(Locale.ROOT, "| RSS after warm-up (1,000 users) | %d MB |%s |", appRssWarm / 1024,
+                        nativeRss == null ? "" : " " + nativeRss[0] / 1024 + " MB |"),
+                String.format(Locale.ROOT, "| RSS after all load | %d MB |%s %d MB |", appRssLoaded / 1024,
+                        nativeRss == null ? "" : " " + nativeRss[1] / 1024 + " MB |", baseRssLoaded / 1024),
+                nativeRss == null ? "" : "\nThe native executable's load: GetUser and the three CreateOrder rows (`-native`)"
+                        + " on a database of its own, after the JVM app has stopped.",
                 "",
                 "Payload of the seed's example user (id, name, email, createdAt, status):",
                 "",
@@ -311,16 +322,52 @@ public final class BenchmarkSuite {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(APP_JVM_OPTIONS);
         command.addAll(dataSource);
-        command.addAll(List.of(
+        command.addAll(appProperties(grpcPort, httpPort));
+        command.addAll(List.of("-jar", "quarkus-run.jar"));
+        return command;
+    }
+
+    /** The native executable as Dockerfile.native runs it (its heap cap), on a new embedded H2 file. */
+    private static List<String> nativeAppCommand(Path executable, int grpcPort, int httpPort, Path data) {
+        List<String> command = new ArrayList<>(List.of(executable.toString()));
+        command.addAll(NATIVE_OPTIONS);
+        command.add(h2Url(data));
+        command.addAll(appProperties(grpcPort, httpPort));
+        return command;
+    }
+
+    /**
+     * GetUser and CreateOrder on the native executable, alone on the machine (the JVM app has stopped), on a
+     * database of its own; returns its RSS after the warm-up and after the load, in KB.
+     */
+    private static long[] onNative(Path executable, Path data, Duration warmup, Duration duration, double scale,
+            Map<String, LoadGenerator.Result> results) throws Exception {
+        int port = freePort();
+        Process app = start(nativeAppCommand(executable, port, freePort(), data), port, "target/bench-native.log");
+        try {
+            String target = "127.0.0.1:" + port;
+            List<Long> users = LoadGenerator.seedUsers(target, 1000);
+            long rssWarm = app.rssKb();
+            results.put("getUser/grpcshop-native", run(new LoadGenerator.Options(target, "getUser", 4, 16, warmup, duration, 0, 0), users));
+            results.put("createOrder/grpcshop-native-first", run(new LoadGenerator.Options(target, "createOrder", 4, 8, warmup, duration, 0, 0), users));
+            results.put("createOrder/grpcshop-native", afterOrderWarmup(target, users, scale, duration));
+            results.put("createOrder/grpcshop-native-2x4", run(new LoadGenerator.Options(target, "createOrder", 2, 4, warmup, duration, 0, 0), users));
+            return new long[] {rssWarm, app.rssKb()};
+        } finally {
+            app.stop();
+        }
+    }
+
+    /** Ports, keys, the call log off, and the three clients pointed at the app's own gRPC port. */
+    private static List<String> appProperties(int grpcPort, int httpPort) {
+        return List.of(
                 "-Dquarkus.grpc.server.port=" + grpcPort, "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.log.category.\"grpcshop.calls\".level=WARN",
                 "-Dmp.jwt.verify.publickey.location=" + Path.of("src/dev/keys/dev-public.pem").toAbsolutePath(),
                 "-Dsmallrye.jwt.sign.key.location=" + Path.of("src/dev/keys/dev-private.pem").toAbsolutePath(),
                 "-Dquarkus.stork.user-service.service-discovery.address-list=localhost:" + grpcPort,
                 "-Dquarkus.stork.payment-service.service-discovery.address-list=localhost:" + grpcPort,
-                "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + grpcPort,
-                "-jar", "quarkus-run.jar"));
-        return command;
+                "-Dquarkus.stork.notification-service.service-discovery.address-list=localhost:" + grpcPort);
     }
 
     /**
@@ -384,11 +431,16 @@ public final class BenchmarkSuite {
 
     /** The packaged app on a new embedded H2 file, with the AppCDS archive when run-benchmarks.sh built one. */
     private static List<String> h2App(String java, int grpcPort, int httpPort, Path data) {
-        List<String> command = appCommand(java, grpcPort, httpPort, List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
-                + data.resolve(UUID.randomUUID().toString()).toAbsolutePath() + ";QUERY_CACHE_SIZE=64"));
+        List<String> command = appCommand(java, grpcPort, httpPort, List.of(h2Url(data)));
         // class data sharing; the archive only maps when run from the app's folder (placeholder flag otherwise)
         command.add(1, Files.exists(APP_DIR.resolve("app-cds.jsa")) ? "-XX:SharedArchiveFile=app-cds.jsa" : "-Xshare:auto");
         return command;
+    }
+
+    /** The JDBC URL option of a new embedded H2 file under {@code data}. */
+    private static String h2Url(Path data) {
+        return "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + data.resolve(UUID.randomUUID().toString()).toAbsolutePath()
+                + ";QUERY_CACHE_SIZE=64";
     }
 
     private static List<String> baseline(String java, String classpath, int port) {
@@ -442,6 +494,9 @@ public final class BenchmarkSuite {
     /** The JVM options README recommends for the JVM image; RSS is measured with them. */
     static final List<String> APP_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m", "-Xss512k");
+
+    /** The native executable's options, as Dockerfile.native passes them (RSS is measured with them). */
+    static final List<String> NATIVE_OPTIONS = List.of("-Xmx96m");
 
     private static final int FANOUT_SUBSCRIBERS = 100;
     /** Every scenario's warm-up and measurement at scale 1. */

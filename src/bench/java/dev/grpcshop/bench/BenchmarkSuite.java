@@ -267,7 +267,7 @@ public final class BenchmarkSuite {
                 "",
                 String.format(Locale.ROOT, "Ratios in this run: GetUser throughput grpcshop/baseline = **%.2fx**; ListUsers messages/s"
                         + " grpcshop/baseline = **%.2fx**; GetUser gRPC/REST on the same app = **%.2fx**.", getRatio, listRatio,
-                        restRatio) + postgresRatios(results),
+                        restRatio) + postgresRatios(results) + nativeRatios(results),
                 "",
                 "![throughput](benchmarks-throughput.png)",
                 "![p99 latency](benchmarks-p99.png)",
@@ -314,6 +314,19 @@ public final class BenchmarkSuite {
                         + " CreateOrder PostgreSQL/H2 = **%.2fx**.",
                 results.get("getUser/grpcshop-postgres").callsPerSecond() / results.get("getUser/baseline").callsPerSecond(),
                 results.get("createOrder/grpcshop-postgres").callsPerSecond()
+                        / results.get("createOrder/grpcshop").callsPerSecond());
+    }
+
+    private static String nativeRatios(Map<String, LoadGenerator.Result> results) {
+        if (!results.containsKey("createOrder/grpcshop-native")) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " Native/JVM: GetUser **%.2fx**, CreateOrder `-first` **%.2fx**,"
+                        + " CreateOrder warm **%.2fx**.",
+                results.get("getUser/grpcshop-native").callsPerSecond() / results.get("getUser/grpcshop").callsPerSecond(),
+                results.get("createOrder/grpcshop-native-first").callsPerSecond()
+                        / results.get("createOrder/grpcshop-first").callsPerSecond(),
+                results.get("createOrder/grpcshop-native").callsPerSecond()
                         / results.get("createOrder/grpcshop").callsPerSecond());
     }
 

@@ -279,12 +279,10 @@ public final class BenchmarkSuite {
                 "|---|---|---|---|",
                 startupRows(startups),
                 "",
-                nativeRss == null ? "| memory | grpcshop (JVM) | baseline |" : "| memory | grpcshop (JVM) | grpcshop (native) | baseline |",
-                nativeRss == null ? "|---|---|---|" : "|---|---|---|---|",
-                String.format(Locale.ROOT, "| RSS after warm-up (1,000 users) | %d MB |%s |", appRssWarm / 1024,
-                        nativeRss == null ? "" : " " + nativeRss[0] / 1024 + " MB |"),
-                String.format(Locale.ROOT, "| RSS after all load | %d MB |%s %d MB |", appRssLoaded / 1024,
-                        nativeRss == null ? "" : " " + nativeRss[1] / 1024 + " MB |", baseRssLoaded / 1024),
+                "| memory | grpcshop (JVM) |" + (nativeRss == null ? "" : " grpcshop (native) |") + " baseline |",
+                "|---|---|" + (nativeRss == null ? "" : "---|") + "---|",
+                "| RSS after warm-up (1,000 users) | " + appRssWarm / 1024 + " MB |" + nativeCell(nativeRss, 0) + " |",
+                "| RSS after all load | " + appRssLoaded / 1024 + " MB |" + nativeCell(nativeRss, 1) + " " + baseRssLoaded / 1024 + " MB |",
                 nativeRss == null ? "" : "\nThe native executable's load: GetUser and the three CreateOrder rows (`-native`)"
                         + " on a database of its own, after the JVM app has stopped.",
                 "",
@@ -315,6 +313,11 @@ public final class BenchmarkSuite {
                 results.get("getUser/grpcshop-postgres").callsPerSecond() / results.get("getUser/baseline").callsPerSecond(),
                 results.get("createOrder/grpcshop-postgres").callsPerSecond()
                         / results.get("createOrder/grpcshop").callsPerSecond());
+    }
+
+    /** The native column's cell of a memory row (RSS in KB at {@code index}), or nothing without a native run. */
+    private static String nativeCell(long[] nativeRss, int index) {
+        return nativeRss == null ? "" : " " + nativeRss[index] / 1024 + " MB |";
     }
 
     private static String nativeRatios(Map<String, LoadGenerator.Result> results) {

@@ -241,9 +241,9 @@ public final class BenchmarkSuite {
             String payload, String wire, Map<String, double[]> startups, long appRssWarm, long appRssLoaded, long baseRssLoaded,
             long[] nativeRss, double scale) throws IOException {
         Files.createDirectories(Path.of("docs"));
-        double getRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/baseline").callsPerSecond();
+        double getRatio = callsRatio(results, "getUser/grpcshop", "getUser/baseline");
         double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
-        double restRatio = results.get("getUser/grpcshop").callsPerSecond() / results.get("getUser/grpcshop-rest").callsPerSecond();
+        double restRatio = callsRatio(results, "getUser/grpcshop", "getUser/grpcshop-rest");
         String report = String.join("\n",
                 "# Benchmarks",
                 "",
@@ -310,9 +310,8 @@ public final class BenchmarkSuite {
         }
         return String.format(Locale.ROOT, " On PostgreSQL: GetUser grpcshop-postgres/baseline = **%.2fx** (no user cache);"
                         + " CreateOrder PostgreSQL/H2 = **%.2fx**.",
-                results.get("getUser/grpcshop-postgres").callsPerSecond() / results.get("getUser/baseline").callsPerSecond(),
-                results.get("createOrder/grpcshop-postgres").callsPerSecond()
-                        / results.get("createOrder/grpcshop").callsPerSecond());
+                callsRatio(results, "getUser/grpcshop-postgres", "getUser/baseline"),
+                callsRatio(results, "createOrder/grpcshop-postgres", "createOrder/grpcshop"));
     }
 
     /** The native column's cell of a memory row (RSS in KB at {@code index}), or nothing without a native run. */
@@ -326,11 +325,14 @@ public final class BenchmarkSuite {
         }
         return String.format(Locale.ROOT, " Native/JVM: GetUser **%.2fx**, CreateOrder `-first` **%.2fx**,"
                         + " CreateOrder warm **%.2fx**.",
-                results.get("getUser/grpcshop-native").callsPerSecond() / results.get("getUser/grpcshop").callsPerSecond(),
-                results.get("createOrder/grpcshop-native-first").callsPerSecond()
-                        / results.get("createOrder/grpcshop-first").callsPerSecond(),
-                results.get("createOrder/grpcshop-native").callsPerSecond()
-                        / results.get("createOrder/grpcshop").callsPerSecond());
+                callsRatio(results, "getUser/grpcshop-native", "getUser/grpcshop"),
+                callsRatio(results, "createOrder/grpcshop-native-first", "createOrder/grpcshop-first"),
+                callsRatio(results, "createOrder/grpcshop-native", "createOrder/grpcshop"));
+    }
+
+    /** Calls/s of one row over another's, both from this run. */
+    private static double callsRatio(Map<String, LoadGenerator.Result> results, String row, String over) {
+        return results.get(row).callsPerSecond() / results.get(over).callsPerSecond();
     }
 
     /** The packaged app with the JVM options README gives, calling its own gRPC port; {@code dataSource}: -D options. */

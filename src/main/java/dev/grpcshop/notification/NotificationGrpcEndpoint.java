@@ -5,13 +5,13 @@ import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.NotificationService;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.notification.v1.SubscribeRequest;
+import dev.grpcshop.platform.BlockingWork;
 import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -43,9 +43,8 @@ public class NotificationGrpcEndpoint implements NotificationService {
     }
 
     @Override
-    @Blocking
     public Uni<Notification> sendNotification(SendNotificationRequest request) {
-        return Uni.createFrom().item(() -> inbox.send(request));
+        return BlockingWork.onWorker(() -> inbox.send(request));
     }
 
     @Override

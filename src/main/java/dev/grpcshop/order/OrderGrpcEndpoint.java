@@ -7,6 +7,7 @@ import dev.grpcshop.api.order.v1.ListOrdersRequest;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderService;
 import dev.grpcshop.api.order.v1.WatchOrderRequest;
+import dev.grpcshop.platform.BlockingWork;
 import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
@@ -14,7 +15,6 @@ import dev.grpcshop.platform.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -53,24 +53,21 @@ public class OrderGrpcEndpoint implements OrderService {
     }
 
     @Override
-    @Blocking
     public Uni<Order> createOrder(CreateOrderRequest request) {
         Caller.current().requireActsFor(request.getUserId());
-        return Uni.createFrom().item(() -> OrderMapper.toProto(placement.place(request)));
+        return BlockingWork.onWorker(() -> OrderMapper.toProto(placement.place(request)));
     }
 
     @Override
-    @Blocking
     public Uni<Order> getOrder(GetOrderRequest request) {
         Caller caller = Caller.current();
-        return Uni.createFrom().item(() -> OrderMapper.toProto(ownOrder(caller, request.getOrderId())));
+        return BlockingWork.onWorker(() -> OrderMapper.toProto(ownOrder(caller, request.getOrderId())));
     }
 
     @Override
-    @Blocking
     public Uni<Order> cancelOrder(CancelOrderRequest request) {
         Caller caller = Caller.current();
-        return Uni.createFrom().item(() -> {
+        return BlockingWork.onWorker(() -> {
             OrderBook.Cancellation cancellation = book.cancel(ownOrder(caller, request.getOrderId()).id);
             relay.deliverSoon(cancellation.next());
             return OrderMapper.toProto(cancellation.order());

@@ -7,6 +7,7 @@ import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
 import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
+import dev.grpcshop.platform.BlockingWork;
 import dev.grpcshop.platform.Meters;
 import dev.grpcshop.platform.PacedStream;
 import dev.grpcshop.platform.ReplayThenLive;
@@ -14,7 +15,6 @@ import dev.grpcshop.platform.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -43,22 +43,19 @@ public class PaymentGrpcEndpoint implements PaymentService {
     }
 
     @Override
-    @Blocking
     public Uni<Payment> processPayment(ProcessPaymentRequest request) {
-        return Uni.createFrom().item(() -> PaymentMapper.toProto(payments.process(request)));
+        return BlockingWork.onWorker(() -> PaymentMapper.toProto(payments.process(request)));
     }
 
     @Override
-    @Blocking
     public Uni<Payment> getPayment(GetPaymentRequest request) {
         Caller caller = Caller.current();
-        return Uni.createFrom().item(() -> PaymentMapper.toProto(ownPayment(caller, request.getPaymentId())));
+        return BlockingWork.onWorker(() -> PaymentMapper.toProto(ownPayment(caller, request.getPaymentId())));
     }
 
     @Override
-    @Blocking
     public Uni<Payment> refundPayment(RefundPaymentRequest request) {
-        return Uni.createFrom().item(() -> PaymentMapper.toProto(payments.refund(request.getPaymentId())));
+        return BlockingWork.onWorker(() -> PaymentMapper.toProto(payments.refund(request.getPaymentId())));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.grpcshop.api.user.v1.UpdateUsersResponse;
 import dev.grpcshop.api.user.v1.UpsertUser;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
+import dev.grpcshop.platform.BlockingWork;
 import dev.grpcshop.platform.ClientStreamLimit;
 import dev.grpcshop.platform.GrpcErrors;
 import dev.grpcshop.platform.Meters;
@@ -21,7 +22,6 @@ import dev.grpcshop.platform.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -73,14 +73,12 @@ public class UserGrpcEndpoint implements UserService {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return Uni.createFrom().item(() -> cache.load(request.getId()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return BlockingWork.onWorker(() -> cache.load(request.getId()));
     }
 
     @Override
-    @Blocking
     public Uni<User> createUser(CreateUserRequest request) {
-        return Uni.createFrom().item(() -> UserMapper.toProto(directory.create(request.getName(), request.getEmail(),
+        return BlockingWork.onWorker(() -> UserMapper.toProto(directory.create(request.getName(), request.getEmail(),
                 UserMapper.toState(request.getStatus(), "status", UserState.ACTIVE), null)));
     }
 

@@ -6,12 +6,14 @@ import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.platform.TransientFailure;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
-/** OrderService's calls to NotificationService; each carries its outbox entry's idempotency key. */
+/**
+ * OrderService's calls to NotificationService; each carries its outbox entry's idempotency key. Blocking, like
+ * {@link PaymentClient} (see there why).
+ */
 @ApplicationScoped
 public class NotificationClient {
 
@@ -22,7 +24,8 @@ public class NotificationClient {
     @ExponentialBackoff(factor = 2, maxDelay = 1000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
-    public Uni<Notification> send(SendNotificationRequest request) {
-        return notifications.sendNotification(request).onFailure().transform(TransientFailure::classify);
+    public Notification send(SendNotificationRequest request) {
+        return notifications.sendNotification(request).onFailure().transform(TransientFailure::classify)
+                .await().indefinitely();
     }
 }

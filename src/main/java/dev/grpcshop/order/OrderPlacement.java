@@ -41,7 +41,7 @@ public class OrderPlacement {
         if (first != null) {
             return sameRequest(first, fingerprint);
         }
-        users.requireActiveUser(request.getUserId()).await().indefinitely();
+        users.requireActiveUser(request.getUserId());
         OrderBook.Created created;
         try {
             created = book.createPending(request, fingerprint, total);

@@ -161,13 +161,12 @@ public class OutboxRelay {
             switch (entry.kind) {
                 case CHARGE -> charge(entry);
                 case NOTIFY -> {
-                    notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)))
-                            .await().indefinitely();
+                    notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)));
                     book.markDone(entry.id, null);
                     notificationLag.record(Duration.between(entry.createdAt, Timestamps.now()));
                 }
                 case REFUND -> {
-                    payments.refund(entry.payload).await().indefinitely();
+                    payments.refund(entry.payload);
                     book.markDone(entry.id, null);
                 }
             }
@@ -182,8 +181,7 @@ public class OutboxRelay {
      */
     OrderEntity charge(OutboxEntry entry) {
         try {
-            Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)))
-                    .await().indefinitely();
+            Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OrderBook.decode(entry.payload)));
             OrderBook.Settlement settlement = book.applyPayment(entry.id, payment);
             boolean settled = isSettled(payment);
             if (!settled) {

@@ -7,7 +7,6 @@ import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
 import dev.grpcshop.platform.TransientFailure;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -17,6 +16,10 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  * OrderService's calls to PaymentService. Retries (exponential backoff with jitter) only UNAVAILABLE and
  * DEADLINE_EXCEEDED, which are safe to retry because every charge carries the order's idempotency key;
  * a circuit breaker stops calling a PaymentService that keeps failing. Settings: README, "Fault tolerance".
+ * <p>
+ * The guarded methods block until the answer (their callers are worker threads anyway): SmallRye Fault Tolerance
+ * runs a synchronous method on the caller's thread, while for a Uni-returning one called on a Quarkus worker it
+ * handed the call, and then its answer, to further worker threads, two extra thread wake-ups per call.
  */
 @ApplicationScoped
 public class PaymentClient {
@@ -28,17 +31,17 @@ public class PaymentClient {
     @ExponentialBackoff(factor = 2, maxDelay = 2000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
-    @Bulkhead(value = 64, waitingTaskQueue = 512)
-    public Uni<Payment> charge(ProcessPaymentRequest request) {
-        return payments.processPayment(request).onFailure().transform(TransientFailure::classify);
+    @Bulkhead(64)
+    public Payment charge(ProcessPaymentRequest request) {
+        return payments.processPayment(request).onFailure().transform(TransientFailure::classify).await().indefinitely();
     }
 
     @Retry(maxRetries = 3, delay = 200, jitter = 100, retryOn = TransientFailure.class)
     @ExponentialBackoff(factor = 2, maxDelay = 2000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
-    public Uni<Payment> refund(String paymentId) {
+    public Payment refund(String paymentId) {
         return payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(paymentId).build())
-                .onFailure().transform(TransientFailure::classify);
+                .onFailure().transform(TransientFailure::classify).await().indefinitely();
     }
 }

@@ -2,6 +2,7 @@ package dev.grpcshop.order;
 
 import com.google.rpc.Code;
 import dev.grpcshop.api.user.v1.GetUserRequest;
+import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
 import dev.grpcshop.api.user.v1.UserStatus;
 import dev.grpcshop.platform.ApiError;
@@ -9,7 +10,6 @@ import dev.grpcshop.platform.TransientFailure;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -22,14 +22,17 @@ public class UserCheck {
     @GrpcClient("users")
     UserService users;
 
-    /** Succeeds if the user exists and is active; FAILED_PRECONDITION otherwise. */
+    /**
+     * Returns if the user exists and is active; FAILED_PRECONDITION otherwise. Blocking, like the other guarded
+     * clients ({@link PaymentClient}): see there why.
+     */
     @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = TransientFailure.class)
     @ExponentialBackoff(factor = 2, maxDelay = 1000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
-    @Bulkhead(value = 64, waitingTaskQueue = 512)
-    public Uni<Void> requireActiveUser(long userId) {
-        return users.getUser(GetUserRequest.newBuilder().setId(userId).build())
+    @Bulkhead(64)
+    public void requireActiveUser(long userId) {
+        User user = users.getUser(GetUserRequest.newBuilder().setId(userId).build())
                 .onFailure().transform(failure -> {
                     Status.Code code = Status.fromThrowable(failure).getCode();
                     if (code == Status.Code.NOT_FOUND || code == Status.Code.INVALID_ARGUMENT) {
@@ -37,13 +40,11 @@ public class UserCheck {
                     }
                     return TransientFailure.classify(failure);
                 })
-                .map(user -> {
-                    if (user.getStatus() != UserStatus.USER_STATUS_ACTIVE) {
-                        throw ApiError.of(Code.FAILED_PRECONDITION, "user " + userId + " is not active",
-                                com.google.rpc.ErrorInfo.newBuilder().setReason("USER_NOT_ACTIVE")
-                                        .setDomain(ApiError.DOMAIN).build());
-                    }
-                    return null;
-                });
+                .await().indefinitely();
+        if (user.getStatus() != UserStatus.USER_STATUS_ACTIVE) {
+            throw ApiError.of(Code.FAILED_PRECONDITION, "user " + userId + " is not active",
+                    com.google.rpc.ErrorInfo.newBuilder().setReason("USER_NOT_ACTIVE").setDomain(ApiError.DOMAIN)
+                            .build());
+        }
     }
 }

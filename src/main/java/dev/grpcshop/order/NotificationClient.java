@@ -25,7 +25,6 @@ public class NotificationClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
     public Notification send(SendNotificationRequest request) {
-        return notifications.sendNotification(request).onFailure().transform(TransientFailure::classify)
-                .await().indefinitely();
+        return TransientFailure.await(notifications.sendNotification(request));
     }
 }

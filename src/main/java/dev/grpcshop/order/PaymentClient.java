@@ -33,7 +33,7 @@ public class PaymentClient {
             failOn = TransientFailure.class)
     @Bulkhead(64)
     public Payment charge(ProcessPaymentRequest request) {
-        return payments.processPayment(request).onFailure().transform(TransientFailure::classify).await().indefinitely();
+        return TransientFailure.await(payments.processPayment(request));
     }
 
     @Retry(maxRetries = 3, delay = 200, jitter = 100, retryOn = TransientFailure.class)
@@ -41,7 +41,7 @@ public class PaymentClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, successThreshold = 2,
             failOn = TransientFailure.class)
     public Payment refund(String paymentId) {
-        return payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(paymentId).build())
-                .onFailure().transform(TransientFailure::classify).await().indefinitely();
+        return TransientFailure.await(payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(paymentId)
+                .build()));
     }
 }

@@ -2,6 +2,7 @@ package dev.grpcshop.platform;
 
 import io.grpc.Status;
 import io.smallrye.faulttolerance.api.RateLimitException;
+import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -15,6 +16,14 @@ public final class TransientFailure extends RuntimeException {
 
     private TransientFailure(Status.Code code, Throwable cause) {
         super(code + " from a remote service", cause, false, false);
+    }
+
+    /**
+     * Waits for a remote call's answer (the call's deadline bounds the wait); fails with a TransientFailure
+     * where {@link #classify} says so, else with the callee's status.
+     */
+    public static <T> T await(Uni<T> call) {
+        return call.onFailure().transform(TransientFailure::classify).await().indefinitely();
     }
 
     /** Wraps UNAVAILABLE and DEADLINE_EXCEEDED in a TransientFailure; returns any other failure unchanged. */

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Who is calling: the subject and roles of the call's verified bearer token. The
  * {@link AuthenticationInterceptor} puts it into the call's gRPC Context; endpoints read it with
- * {@link #current()} when the call starts (the Context is not attached on threads a call hops to later).
+ * {@link #current()} when the call starts ({@link dev.grpcshop.platform.BlockingWork} attaches the Context on
+ * its worker thread too; a stream's later hops do not carry it).
  */
 public record Caller(String subject, Set<String> roles) {
 

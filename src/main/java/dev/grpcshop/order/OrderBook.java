@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,7 +36,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class OrderBook {
 
-    /** A new order and the CHARGE entry that its creator delivers right away. */
+    /**
+     * A new order and the CHARGE entry that its creator delivers right away; or, charge null, the order stored
+     * before under the same idempotency key.
+     */
     record Created(OrderEntity order, OutboxEntry charge) {
     }
 
@@ -71,11 +75,16 @@ public class OrderBook {
     }
 
     /**
-     * Stores the order PENDING with its CHARGE entry, leased to the caller so the relay leaves it alone
-     * while the caller charges it. {@link DuplicateKey} if the idempotency key is used already.
+     * One transaction: the order stored under the request's idempotency key, or a new one, stored PENDING with its
+     * CHARGE entry, leased to the caller so the relay leaves it alone while the caller charges it.
+     * {@link DuplicateKey} if a concurrent request stored one under the same key first.
      */
     @Transactional
-    Created createPending(CreateOrderRequest request, String fingerprint, long totalMinor) {
+    Created findOrCreatePending(CreateOrderRequest request, String fingerprint, long totalMinor) {
+        Optional<OrderEntity> first = findByKey(request.getIdempotencyKey());
+        if (first.isPresent()) {
+            return new Created(first.get(), null);
+        }
         OrderEntity order = new OrderEntity();
         order.idempotencyKey = request.getIdempotencyKey();
         order.requestFingerprint = fingerprint;
@@ -210,6 +219,12 @@ public class OrderBook {
     @Transactional
     void markDone(long entryId, String error) {
         OutboxEntry.update("doneAt = ?1, lastError = ?2 where id = ?3", Timestamps.now(), error, entryId);
+    }
+
+    /** Marks delivered entries done, in one statement. */
+    @Transactional
+    void markDone(Collection<Long> entryIds) {
+        OutboxEntry.update("doneAt = ?1, lastError = null where id in ?2", Timestamps.now(), entryIds);
     }
 
     @Transactional

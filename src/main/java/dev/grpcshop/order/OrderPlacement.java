@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * CreateOrder: validate, check the user (UserService), store the order PENDING with its CHARGE entry, and
- * charge it (PaymentService) at once. If PaymentService cannot be reached, the order is returned PENDING and
+ * CreateOrder: validate, check the user (UserService), store the order PENDING with its CHARGE entry (or find the
+ * order stored under the same idempotency key, in the same transaction), and charge it (PaymentService) at once. If PaymentService cannot be reached, the order is returned PENDING and
  * the outbox relay charges it later under the same idempotency key. Blocking; runs on worker threads.
  */
 @ApplicationScoped
@@ -37,16 +37,21 @@ public class OrderPlacement {
     public OrderEntity place(CreateOrderRequest request) {
         long total = validate(request);
         String fingerprint = Hashing.fingerprint(request);
-        OrderEntity first = book.findByKey(request.getIdempotencyKey()).orElse(null);
-        if (first != null) {
+        try {
+            users.requireActiveUser(request.getUserId());
+        } catch (RuntimeException refused) {
+            // A retry of an order placed before the user was suspended (or while UserService is down) gets its order.
+            OrderEntity first = book.findByKey(request.getIdempotencyKey()).orElseThrow(() -> refused);
             return sameRequest(first, fingerprint);
         }
-        users.requireActiveUser(request.getUserId());
         OrderBook.Created created;
         try {
-            created = book.createPending(request, fingerprint, total);
+            created = book.findOrCreatePending(request, fingerprint, total);
         } catch (DuplicateKey raced) {
             return sameRequest(book.findByKey(request.getIdempotencyKey()).orElseThrow(), fingerprint);
+        }
+        if (created.charge() == null) {
+            return sameRequest(created.order(), fingerprint);
         }
         OrderEntity settled = relay.charge(created.charge());
         return settled != null ? settled : book.get(created.order().id); // PENDING, or failed by a refusal

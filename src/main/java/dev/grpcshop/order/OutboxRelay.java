@@ -26,9 +26,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +61,18 @@ public class OutboxRelay {
     @Inject
     MeterRegistry registry;
 
+    /** Entries marked done per statement. */
+    private static final int MARK_DONE_BATCH = 500;
     /** How long shutdown waits for deliveries under way (each is bounded by its calls' deadlines). */
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final Map<OutboxEntry.Kind, AtomicLong> backlog = new EnumMap<>(OutboxEntry.Kind.class);
+    /**
+     * Delivered entries not yet marked done: the next poll marks them all in one statement, instead of a transaction
+     * per entry (one per order for its notification). Until then they keep their lease, so nothing delivers them
+     * again; after a crash the relay delivers them once more when the lease ends, which their keys make harmless.
+     */
+    private final Queue<Long> delivered = new ConcurrentLinkedQueue<>();
     private final UnderWay underWay = new UnderWay();
     private ScheduledExecutorService poller;
     private Timer notificationLag;
@@ -107,6 +118,7 @@ public class OutboxRelay {
             return;
         }
         try {
+            markDelivered();
             book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
             Instant now = Timestamps.now();
             for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
@@ -134,6 +146,24 @@ public class OutboxRelay {
             poller.shutdown(); // the poll under way is counted in underWay
         }
         underWay.awaitNone(SHUTDOWN_WAIT);
+        markDelivered();
+    }
+
+    /** Marks the entries delivered since the last poll done; those it cannot mark wait for the next poll. */
+    void markDelivered() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id = delivered.poll(); id != null; id = delivered.poll()) {
+            ids.add(id);
+        }
+        for (int from = 0; from < ids.size(); from += MARK_DONE_BATCH) {
+            try {
+                book.markDone(ids.subList(from, Math.min(ids.size(), from + MARK_DONE_BATCH)));
+            } catch (RuntimeException e) {
+                delivered.addAll(ids.subList(from, ids.size()));
+                LOG.warnf("marking %d delivered outbox entries done failed: %s", ids.size() - from, e.toString());
+                return;
+            }
+        }
     }
 
     /** Delivers the entries on a worker thread, without holding up the caller. */
@@ -162,12 +192,12 @@ public class OutboxRelay {
                 case CHARGE -> charge(entry);
                 case NOTIFY -> {
                     notifications.send(SendNotificationRequest.parseFrom(OrderBook.decode(entry.payload)));
-                    book.markDone(entry.id, null);
+                    delivered.add(entry.id);
                     notificationLag.record(Duration.between(entry.createdAt, Timestamps.now()));
                 }
                 case REFUND -> {
                     payments.refund(entry.payload);
-                    book.markDone(entry.id, null);
+                    delivered.add(entry.id);
                 }
             }
         } catch (RuntimeException | InvalidProtocolBufferException failure) {

@@ -21,9 +21,12 @@ import dev.grpcshop.payment.PaymentLedger;
 import dev.grpcshop.payment.SimulatedPaymentProcessor;
 import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.support.Shop;
+import dev.grpcshop.user.UserDirectory;
+import dev.grpcshop.user.UserState;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +65,8 @@ class OrderFlowTest {
     OrderBook book;
     @Inject
     SimulatedPaymentProcessor processor;
+    @Inject
+    UserDirectory users;
 
     Shop shop;
 
@@ -242,6 +247,23 @@ class OrderFlowTest {
     }
 
     @Test
+    void aRetryAfterTheUserWasSuspendedStillReturnsTheFirstOrder() {
+        long user = shop.newUser();
+        CreateOrderRequest request = Shop.order(user, "tok_visa");
+        Order first = shop.orders.createOrder(request);
+        users.update(user, new UserDirectory.UserPatch(null, null, UserState.SUSPENDED), "test");
+
+        assertEquals(first, shop.orders.createOrder(request), "the retry gets the order it placed");
+        assertEquals(1, ledger.countForOrder(first.getId()));
+        var status = assertFails(Status.Code.FAILED_PRECONDITION,
+                () -> shop.orders.createOrder(Shop.order(user, "tok_visa")));
+        assertEquals("USER_NOT_ACTIVE", detail(status, ErrorInfo.class).getReason(), "a new order is refused");
+        var reused = assertFails(Status.Code.ALREADY_EXISTS,
+                () -> shop.orders.createOrder(request.toBuilder().setCurrency("USD").build()));
+        assertEquals("IDEMPOTENCY_KEY_REUSED", detail(reused, ErrorInfo.class).getReason());
+    }
+
+    @Test
     void sameKeyAndRequestReturnsTheFirstOrderAndADifferentRequestIsRefused() {
         long user = shop.newUser();
         CreateOrderRequest request = Shop.order(user, "tok_visa");
@@ -371,7 +393,7 @@ class OrderFlowTest {
     @Test
     void entriesAnOrderOwesAreLeasedToTheDelivererSoTheRelayDoesNotDeliverThemAtTheSameTime() {
         long user = shop.newUser();
-        OrderBook.Created created = book.createPending(Shop.order(user, "tok_visa"), "lease-test", 3000);
+        OrderBook.Created created = book.findOrCreatePending(Shop.order(user, "tok_visa"), "lease-test", 3000);
         Payment captured = Payment.newBuilder().setId("payment-of-lease-test")
                 .setState(PaymentState.PAYMENT_STATE_CAPTURED).build();
 
@@ -384,5 +406,29 @@ class OrderFlowTest {
                 "a relay poll now would deliver an entry its creator is delivering");
         assertTrue(book.due(owed.get(0).nextAttemptAt.plusMillis(1), 100_000).stream()
                 .anyMatch(e -> e.id.equals(owed.get(0).id)), "after the lease the relay takes over");
+    }
+
+    @Test
+    void deliveredNotificationEntriesAreMarkedDoneByTheRelaysNextPoll() {
+        long user = shop.newUser();
+        List<String> orderIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            orderIds.add(shop.orders.createOrder(Shop.order(user, "tok_visa")).getId());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> shop.notificationsOf(user).size() == 3);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> notifyEntriesOf(orderIds).stream().allMatch(e -> e.doneAt != null));
+        List<OutboxEntry> entries = notifyEntriesOf(orderIds);
+        assertEquals(3, entries.size());
+        assertTrue(entries.stream().allMatch(e -> e.attempts == 1 && e.lastError == null), "each delivered once");
+        Set<Long> dueAfterTheirLeases = new HashSet<>();
+        book.due(Timestamps.now().plus(Duration.ofHours(1)), 100_000).forEach(e -> dueAfterTheirLeases.add(e.id));
+        assertTrue(entries.stream().noneMatch(e -> dueAfterTheirLeases.contains(e.id)), "none is delivered again");
+        assertEquals(3, shop.notificationsOf(user).size());
+    }
+
+    private static List<OutboxEntry> notifyEntriesOf(List<String> orderIds) {
+        return QuarkusTransaction.requiringNew().call(() -> OutboxEntry.<OutboxEntry> list(
+                "orderId in ?1 and kind = ?2", orderIds, OutboxEntry.Kind.NOTIFY));
     }
 }

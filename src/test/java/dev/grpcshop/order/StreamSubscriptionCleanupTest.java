@@ -69,7 +69,7 @@ class StreamSubscriptionCleanupTest {
         confirmed = shop.orders.createOrder(Shop.order(user, "tok_visa"));
         await().atMost(Duration.ofSeconds(5)).until(() -> !shop.notificationsOf(user).isEmpty());
         // an order that stays PENDING: stored with its charge leased, so nobody charges it during the test
-        pendingOrderId = book.createPending(Shop.order(user, "tok_visa"), "test", 3000).order().id;
+        pendingOrderId = book.findOrCreatePending(Shop.order(user, "tok_visa"), "test", 3000).order().id;
     }
 
     @AfterAll

@@ -14,8 +14,9 @@ import jakarta.inject.Inject;
 
 /**
  * CreateOrder: validate, check the user (UserService), store the order PENDING with its CHARGE entry (or find the
- * order stored under the same idempotency key, in the same transaction), and charge it (PaymentService) at once. If PaymentService cannot be reached, the order is returned PENDING and
- * the outbox relay charges it later under the same idempotency key. Blocking; runs on worker threads.
+ * order stored under the same idempotency key, in the same transaction), and charge it (PaymentService) at once.
+ * If PaymentService cannot be reached, the order is returned PENDING and the outbox relay charges it later under
+ * the same idempotency key. Blocking; runs on worker threads.
  */
 @ApplicationScoped
 public class OrderPlacement {

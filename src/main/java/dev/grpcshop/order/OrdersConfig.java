@@ -23,7 +23,10 @@ public interface OrdersConfig {
     Outbox outbox();
 
     interface Outbox {
-        /** How often the relay looks for due entries (OutboxRelay's poller). */
+        /**
+         * How often the relay (OutboxRelay's poller) marks the entries delivered since its last poll done and looks
+         * for due entries. Keep it well under the lease: a delivered entry stays leased until it is marked.
+         */
         @WithDefault("1s")
         Duration pollInterval();
 

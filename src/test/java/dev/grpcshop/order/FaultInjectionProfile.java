@@ -26,6 +26,7 @@ public class FaultInjectionProfile implements QuarkusTestProfile {
                         "localhost:" + PAYMENT_A + ",localhost:" + PAYMENT_B),
                 Map.entry("quarkus.stork.notification-service.service-discovery.address-list", "localhost:" + NOTIFICATIONS),
                 Map.entry("app.clients.payment-deadline", "1s"),
+                Map.entry(CHARGE + "Bulkhead/value", "4"), // 64 in production; 4 lets a test fill it
                 Map.entry(CHARGE + "Retry/delay", "50"),
                 Map.entry(CHARGE + "Retry/jitter", "20"),
                 Map.entry(CHARGE + "CircuitBreaker/requestVolumeThreshold", "4"),

@@ -417,7 +417,8 @@ class OrderFlowTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> shop.notificationsOf(user).size() == 3);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> notifyEntriesOf(orderIds).stream().allMatch(e -> e.doneAt != null));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> notifyEntriesOf(orderIds).stream().allMatch(e -> e.doneAt != null));
         List<OutboxEntry> entries = notifyEntriesOf(orderIds);
         assertEquals(3, entries.size());
         assertTrue(entries.stream().allMatch(e -> e.attempts == 1 && e.lastError == null), "each delivered once");

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -147,6 +150,36 @@ class PaymentAndNotificationOutageTest {
     }
 
     @Test
+    void chargesBeyondTheBulkheadAreRefusedAtOnceAndTheRelayChargesThoseOrdersLaterExactlyOnce() throws Exception {
+        long user = shop.newUser();
+        double rejectedBefore = chargeBulkheadRejections();
+        processor.setLatency(Duration.ofMillis(300)); // each charge holds a bulkhead slot for ~0.6 s
+        ExecutorService callers = Executors.newFixedThreadPool(10);
+        List<Order> orders = new ArrayList<>();
+        try {
+            List<Future<Order>> answers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                answers.add(callers.submit(() -> place(user)));
+            }
+            for (Future<Order> answer : answers) {
+                orders.add(answer.get(30, TimeUnit.SECONDS)); // every call is answered with its order
+            }
+        } finally {
+            callers.shutdownNow();
+            processor.setLatency(Duration.ZERO);
+        }
+
+        assertTrue(chargeBulkheadRejections() > rejectedBefore, "10 charges at once, 4 slots: some were refused");
+        assertTrue(orders.stream().anyMatch(o -> o.getStatus() == OrderStatus.ORDER_STATUS_PENDING),
+                "a refused charge leaves its order PENDING: " + orders.stream().map(Order::getStatus).toList());
+        await().atMost(Duration.ofSeconds(20)).until(() -> orders.stream()
+                .allMatch(o -> statusOf(o.getId()) == OrderStatus.ORDER_STATUS_CONFIRMED));
+        for (Order order : orders) {
+            assertEquals(1, ledger.countForOrder(order.getId()), "charged exactly once");
+        }
+    }
+
+    @Test
     void notificationServiceDownDuringTwentyOrdersDeliversExactlyTwentyWhenBack() throws Exception {
         long user = shop.newUser();
         notifications.stop();
@@ -186,6 +219,11 @@ class PaymentAndNotificationOutageTest {
         for (SpanData attempt : attempts) {
             assertEquals(createOrder.getTraceId(), attempt.getTraceId(), "a retry does not start a trace of its own");
         }
+    }
+
+    private double chargeBulkheadRejections() {
+        return registry.find("ft.bulkhead.calls.total").tag("method", "dev.grpcshop.order.PaymentClient.charge")
+                .tag("bulkheadResult", "rejected").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private double circuitOpenings() {

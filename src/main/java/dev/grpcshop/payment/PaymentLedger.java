@@ -63,6 +63,7 @@ public class PaymentLedger {
         p.state = PaymentState.PENDING;
         p.createdAt = Timestamps.now();
         p.updatedAt = p.createdAt;
+        p.lastSequence = 1; // the PENDING event below: set before the insert, so the new row needs no update
         try {
             p.persistAndFlush();
         } catch (ConstraintViolationException e) {
@@ -81,6 +82,7 @@ public class PaymentLedger {
             p.declineReason = reason;
         }
         p.updatedAt = Timestamps.now();
+        p.lastSequence++;
         record(p, state, reason);
         return p;
     }
@@ -97,10 +99,11 @@ public class PaymentLedger {
         return PaymentEntity.count("orderId", orderId);
     }
 
+    /** Stores the state change numbered {@code p.lastSequence}. */
     private void record(PaymentEntity p, PaymentState state, String reason) {
         PaymentEventEntity e = new PaymentEventEntity();
         e.paymentId = p.id;
-        e.sequence = ++p.lastSequence;
+        e.sequence = p.lastSequence;
         e.state = state;
         e.reason = reason;
         e.occurredAt = p.updatedAt;

@@ -25,7 +25,8 @@ public interface OrdersConfig {
     interface Outbox {
         /**
          * How often the relay (OutboxRelay's poller) marks the entries delivered since its last poll done and looks
-         * for due entries. Keep it well under the lease: a delivered entry stays leased until it is marked.
+         * for due entries. A delivered entry stays leased until it is marked, so OrderService refuses to start
+         * unless the lease is at least twice this.
          */
         @WithDefault("1s")
         Duration pollInterval();

@@ -99,9 +99,34 @@ public class OutboxRelay {
         if (!roles.runs(ServiceRole.ORDER)) {
             return;
         }
+        checkTimings(config.outbox());
         long every = config.outbox().pollInterval().toMillis();
         poller = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "outbox-relay"));
         poller.scheduleWithFixedDelay(this::pollOnce, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Refuses to start with outbox timings that would deliver entries twice or never: a delivered entry stays
+     * leased until the next poll marks it done, so the lease must outlast at least two polls.
+     */
+    static void checkTimings(OrdersConfig.Outbox outbox) {
+        List<String> problems = new ArrayList<>();
+        if (outbox.pollInterval().compareTo(Duration.ZERO) <= 0) {
+            problems.add("poll-interval must be positive");
+        } else if (outbox.lease().compareTo(outbox.pollInterval().multipliedBy(2)) < 0) {
+            problems.add("lease (" + outbox.lease() + ") must be at least twice poll-interval ("
+                    + outbox.pollInterval() + "): a delivered entry stays leased until the next poll marks it done");
+        }
+        if (outbox.batchSize() < 1) {
+            problems.add("batch-size must be at least 1");
+        }
+        if (outbox.initialBackoff().compareTo(Duration.ZERO) <= 0
+                || outbox.maxBackoff().compareTo(outbox.initialBackoff()) < 0) {
+            problems.add("initial-backoff must be positive and at most max-backoff (" + outbox.maxBackoff() + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid app.orders.outbox settings: " + String.join("; ", problems));
+        }
     }
 
     private void pollOnce() {

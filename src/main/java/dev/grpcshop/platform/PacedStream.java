@@ -3,6 +3,8 @@ package dev.grpcshop.platform;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -16,13 +18,14 @@ import java.util.function.Consumer;
 /**
  * A server response stream that sends only while the client's flow-control window is open.
  * <ul>
- * <li>{@link #pages}: pulls the next page from a blocking source only when the previous page has been
- * sent, so a slow client never makes the server read ahead, and a cancelled call stops reading.</li>
+ * <li>{@link #pages}: reads pages from a blocking source on a worker thread, at most one page ahead of the
+ * one being sent, so a slow client never makes the server read further, and a cancelled call stops reading.
+ * The messages are sent from the call's event loop: grpc-java flushes once per event-loop task, so a page
+ * goes out in a few large writes instead of a wake-up and a write per message.</li>
  * <li>{@link #push}: producers offer messages into a bounded per-stream queue; a client that falls more
- * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.</li>
+ * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.
+ * Drained on a worker thread.</li>
  * </ul>
- * Draining always runs on a worker thread: it may read the database, and Quarkus's Multi bridge
- * spin-waits for readiness on the emitting thread, which must never be an event loop.
  */
 public final class PacedStream<T> {
 
@@ -43,20 +46,26 @@ public final class PacedStream<T> {
     private final PageSource<T> source;
     private final int capacity;
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
+    /** Where the queue is drained: the call's event loop for pages, a worker for pushed messages. */
+    private final Executor drainer;
     private final Queue<T> queue;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
     private final List<Runnable> cleanUps = new CopyOnWriteArrayList<>();
     private volatile boolean completed;
     private volatile Throwable failure;
+    /** The page read ahead by the worker, handed to the draining thread; null while none is ready. */
+    private volatile List<T> fetched;
+    private boolean fetching; // only touched by the draining thread
     private boolean done; // only touched by the draining thread
 
     private PacedStream(MultiEmitter<? super T> emitter, CallReadiness readiness, PageSource<T> source,
-            int capacity) {
+            int capacity, Executor drainer) {
         this.emitter = emitter;
         this.readiness = readiness;
         this.source = source;
         this.capacity = capacity;
+        this.drainer = drainer;
         this.queue = source == null ? new ConcurrentLinkedQueue<>() : new ArrayDeque<>();
         emitter.onTermination(() -> cleanUps.forEach(Runnable::run)); // the emitter keeps only one callback
         readiness.onReady(this::drain);
@@ -88,8 +97,9 @@ public final class PacedStream<T> {
 
     private static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
         CallReadiness readiness = CallReadiness.current();
+        Executor eventLoop = currentEventLoop();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE);
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE, eventLoop);
             stream.countIn(live);
             stream.drain();
         });
@@ -102,7 +112,8 @@ public final class PacedStream<T> {
     public static <T> Multi<T> push(int capacity, AtomicInteger live, Consumer<PacedStream<T>> wiring) {
         CallReadiness readiness = CallReadiness.current();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity);
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity,
+                    Infrastructure.getDefaultWorkerPool());
             stream.countIn(live);
             wiring.accept(stream);
         });
@@ -143,10 +154,33 @@ public final class PacedStream<T> {
         onTermination(live::decrementAndGet);
     }
 
+    /**
+     * The event loop of the call being served on this thread (endpoints returning a Multi run there); a worker if
+     * the stream is created elsewhere, which is slower but as correct.
+     */
+    private static Executor currentEventLoop() {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            return Infrastructure.getDefaultWorkerPool();
+        }
+        return task -> context.runOnContext(ignored -> task.run());
+    }
+
     private void drain() {
         if (wip.getAndIncrement() == 0) {
-            worker.execute(this::drainLoop);
+            drainer.execute(this::drainLoop);
         }
+    }
+
+    /** On a worker: reads the next page, then hands it to the draining thread. */
+    private void fetchNextPage() {
+        try {
+            fetched = source.nextPage();
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        drain();
     }
 
     private void drainLoop() {
@@ -174,9 +208,17 @@ public final class PacedStream<T> {
             }
             if (queue.isEmpty()) {
                 if (source != null && !completed) {
-                    List<T> page = source.nextPage();
+                    List<T> page = fetched;
+                    if (page == null) {
+                        readAhead();
+                        return; // the page read calls drain() when it is ready
+                    }
+                    fetched = null;
+                    fetching = false;
                     if (page.isEmpty()) {
                         completed = true;
+                    } else {
+                        readAhead(); // the next page is read while this one is sent
                     }
                     queue.addAll(page);
                     queued.addAndGet(page.size());
@@ -194,6 +236,13 @@ public final class PacedStream<T> {
             T item = queue.poll();
             queued.decrementAndGet();
             emitter.emit(item);
+        }
+    }
+
+    private void readAhead() {
+        if (!fetching) {
+            fetching = true;
+            worker.execute(this::fetchNextPage);
         }
     }
 

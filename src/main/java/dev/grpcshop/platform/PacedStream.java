@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * <ul>
  * <li>{@link #pages}: reads pages from a blocking source on a worker thread, at most one page ahead of the
  * one being sent, so a slow client never makes the server read further, and a cancelled call stops reading.
+ * A page that cannot be read ends the stream with its error once the pages before it are sent.
  * The messages are sent from the call's event loop: grpc-java flushes once per event-loop task, so a page
  * goes out in a few large writes instead of a wake-up and a write per message.</li>
  * <li>{@link #push}: producers offer messages into a bounded per-stream queue; a client that falls more
@@ -56,6 +57,8 @@ public final class PacedStream<T> {
     private volatile Throwable failure;
     /** The page read ahead by the worker, handed to the draining thread; null while none is ready. */
     private volatile List<T> fetched;
+    /** Why the page read ahead could not be read; the stream fails with it once the pages before are sent. */
+    private volatile RuntimeException fetchFailure;
     private boolean fetching; // only touched by the draining thread
     private boolean done; // only touched by the draining thread
 
@@ -172,13 +175,12 @@ public final class PacedStream<T> {
         }
     }
 
-    /** On a worker: reads the next page, then hands it to the draining thread. */
+    /** On a worker: reads the next page (or its failure), then hands it to the draining thread. */
     private void fetchNextPage() {
         try {
             fetched = source.nextPage();
         } catch (RuntimeException e) {
-            fail(e);
-            return;
+            fetchFailure = e;
         }
         drain();
     }
@@ -210,6 +212,10 @@ public final class PacedStream<T> {
                 if (source != null && !completed) {
                     List<T> page = fetched;
                     if (page == null) {
+                        if (fetchFailure != null) {
+                            finish(fetchFailure);
+                            return;
+                        }
                         readAhead();
                         return; // the page read calls drain() when it is ready
                     }

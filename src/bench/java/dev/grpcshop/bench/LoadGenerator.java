@@ -22,8 +22,6 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -433,47 +431,72 @@ public final class LoadGenerator {
                 h.getValueAtPercentile(99.9) / 1000.0, statusCounts);
     }
 
-    /** One SyncUsers stream per worker; each operation is one upsert and its acknowledgement. */
+    /**
+     * One SyncUsers stream per worker; each operation is one upsert and its acknowledgement. Like any client of it,
+     * a worker moves to a new call before the server's per-call cap (app.limits.max-stream-messages, 10,000 by
+     * default) and after its call failed.
+     */
     private Operation syncRoundTrips() {
-        Map<Integer, StreamObserver<SyncUsersRequest>> streams = new ConcurrentHashMap<>();
-        Map<Integer, Consumer<Outcome>> waiting = new ConcurrentHashMap<>();
+        Map<Integer, SyncCall> calls = new ConcurrentHashMap<>();
         AtomicLong sequence = new AtomicLong();
         return (w, done) -> {
-            waiting.put(w, done);
-            StreamObserver<SyncUsersRequest> requests = streams.computeIfAbsent(w, k ->
-                    UserServiceGrpc.newStub(channel(k)).syncUsers(new ClientResponseObserver<SyncUsersRequest, SyncUsersResponse>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<SyncUsersRequest> stream) {
-                        }
-
-                        @Override
-                        public void onNext(SyncUsersResponse value) {
-                            if (value.hasAck()) {
-                                Consumer<Outcome> d = waiting.remove(k);
-                                if (d != null) {
-                                    d.accept(value.getAck().getStatus().getCode() == 0 ? Outcome.OK
-                                            : new Outcome(Status.fromCodeValue(value.getAck().getStatus().getCode()).getCode(), 0, 0));
-                                }
-                            }
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            Consumer<Outcome> d = waiting.remove(k);
-                            if (d != null) {
-                                d.accept(Outcome.failed(t));
-                            }
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    }));
+            SyncCall call = calls.compute(w, (k, current) -> {
+                if (current == null || current.failed || current.sent >= SYNC_MESSAGES_PER_CALL) {
+                    if (current != null && !current.failed) {
+                        current.requests.onCompleted();
+                    }
+                    return new SyncCall(channel(k));
+                }
+                return current;
+            });
             long id = userIds.get(w % userIds.size());
-            requests.onNext(SyncUsersRequest.newBuilder().setRequestId(String.valueOf(sequence.incrementAndGet()))
+            call.waiting = done;
+            call.sent++;
+            call.requests.onNext(SyncUsersRequest.newBuilder().setRequestId(String.valueOf(sequence.incrementAndGet()))
                     .setUpsert(UpsertUser.newBuilder().setId(id).setName("Synced " + sequence.get())
                             .setEmail("sync." + id + "@load.example.com")).build());
         };
+    }
+
+    /** Upserts sent per SyncUsers call before a worker moves to a new one: well under the server's cap. */
+    private static final int SYNC_MESSAGES_PER_CALL = 1_000;
+
+    /** A worker's SyncUsers call; at most one upsert waits for its acknowledgement. */
+    private static final class SyncCall implements StreamObserver<SyncUsersResponse> {
+        final StreamObserver<SyncUsersRequest> requests;
+        volatile Consumer<Outcome> waiting;
+        volatile boolean failed;
+        int sent;
+
+        SyncCall(ManagedChannel channel) {
+            requests = UserServiceGrpc.newStub(channel).syncUsers(this);
+        }
+
+        private void answer(Outcome outcome) {
+            Consumer<Outcome> done = waiting;
+            waiting = null;
+            if (done != null) {
+                done.accept(outcome);
+            }
+        }
+
+        @Override
+        public void onNext(SyncUsersResponse value) {
+            if (value.hasAck()) { // the other messages are other streams' changes
+                answer(value.getAck().getStatus().getCode() == 0 ? Outcome.OK
+                        : new Outcome(Status.fromCodeValue(value.getAck().getStatus().getCode()).getCode(), 0, 0));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true;
+            answer(Outcome.failed(t));
+        }
+
+        @Override
+        public void onCompleted() {
+        }
     }
 
     public void close() throws InterruptedException {

@@ -20,13 +20,13 @@ import java.util.function.Consumer;
  * <ul>
  * <li>{@link #pages}: reads pages from a blocking source on a worker thread, at most one page ahead of the
  * one being sent, so a slow client never makes the server read further, and a cancelled call stops reading.
- * A page that cannot be read ends the stream with its error once the pages before it are sent.
- * The messages are sent from the call's event loop: grpc-java flushes once per event-loop task, so a page
- * goes out in a few large writes instead of a wake-up and a write per message.</li>
+ * A page that cannot be read ends the stream with its error once the pages before it are sent.</li>
  * <li>{@link #push}: producers offer messages into a bounded per-stream queue; a client that falls more
- * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.
- * Drained on a worker thread.</li>
+ * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.</li>
  * </ul>
+ * Both send from the call's event loop: grpc-java flushes once per event-loop task, so messages queued together
+ * go out in a few large writes instead of a wake-up and a write per message (a worker that sends makes the event
+ * loop wake to flush every few messages).
  */
 public final class PacedStream<T> {
 
@@ -47,7 +47,7 @@ public final class PacedStream<T> {
     private final PageSource<T> source;
     private final int capacity;
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
-    /** Where the queue is drained: the call's event loop for pages, a worker for pushed messages. */
+    /** Where the queue is drained: the call's event loop (a worker if the stream was not created on one). */
     private final Executor drainer;
     private final Queue<T> queue;
     private final AtomicInteger queued = new AtomicInteger();
@@ -114,9 +114,9 @@ public final class PacedStream<T> {
      */
     public static <T> Multi<T> push(int capacity, AtomicInteger live, Consumer<PacedStream<T>> wiring) {
         CallReadiness readiness = CallReadiness.current();
+        Executor eventLoop = currentEventLoop();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity,
-                    Infrastructure.getDefaultWorkerPool());
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity, eventLoop);
             stream.countIn(live);
             wiring.accept(stream);
         });

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.api.user.v1.GetUserRequest;
+import dev.grpcshop.api.user.v1.UpdateUserRequest;
+import dev.grpcshop.api.user.v1.UpdateUsersResponse;
+import dev.grpcshop.api.user.v1.UserServiceGrpc;
+import dev.grpcshop.support.GrpcTestSupport;
+import io.grpc.stub.StreamObserver;
 import dev.grpcshop.support.Shop;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.api.trace.SpanKind;
@@ -24,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +88,31 @@ class TracingAndMetricsTest {
         assertTrue(trace.stream().anyMatch(s -> s.getKind() == SpanKind.CLIENT
                 && s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("db."))
                 && descendsFrom(s, createOrder, byId)), "database statements are in the trace");
+    }
+
+    @Test
+    void updateUsersDatabaseStatementsAreInTheStreamingCallsTrace() throws Exception {
+        long user = shop.newUser();
+        spans.reset();
+        CompletableFuture<UpdateUsersResponse> answer = new CompletableFuture<>();
+        StreamObserver<UpdateUserRequest> requests = UserServiceGrpc.newStub(shop.channel)
+                .updateUsers(GrpcTestSupport.firstMessage(answer));
+        requests.onNext(UpdateUserRequest.newBuilder().setId(user).setName("Traced Once").build());
+        requests.onNext(UpdateUserRequest.newBuilder().setId(user).setName("Traced Twice").build());
+        requests.onCompleted();
+        assertEquals(2, answer.get(10, TimeUnit.SECONDS).getUpdated());
+
+        SpanData updateUsers = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("user.v1.UserService/UpdateUsers"))
+                .findFirst().orElse(null), s -> s != null);
+        List<SpanData> trace = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(updateUsers.getTraceId())).toList();
+        Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+        long statements = trace.stream().filter(s -> s.getKind() == SpanKind.CLIENT
+                && s.getAttributes().asMap().keySet().stream().anyMatch(k -> k.getKey().startsWith("db."))
+                && descendsFrom(s, updateUsers, byId)).count();
+        assertTrue(statements >= 2, "each message's database statements are under the call's span: " + statements
+                + " in " + trace.stream().map(SpanData::getName).toList());
     }
 
     private static SpanData only(List<SpanData> trace, SpanKind kind, String name) {

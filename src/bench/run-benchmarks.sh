@@ -24,9 +24,11 @@ if [ -n "${BENCH_AOT_JAVA:-}" ] && [ "${1:-}" != "--compile-only" ]; then
   # the JVM image's way (src/main/docker/Dockerfile.jvm): aot-jar packaging, one training start with that JDK
   ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar
   rm -rf target/quarkus-app-aot && cp -r target/quarkus-app target/quarkus-app-aot
+  # trained with the image's own options (as its Dockerfile sets them)
+  IMAGE_JVM_OPTIONS="$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm)"
+  # shellcheck disable=SC2086 # one option per word
   JAVA="$BENCH_AOT_JAVA" AOT_TRAINING_DATABASE=embedded sh src/main/docker/aot-training.sh target/quarkus-app-aot target/quarkus-app-aot/app.aot \
-    -Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m \
-    -XX:MaxDirectMemorySize=64m -Xss512k
+    $IMAGE_JVM_OPTIONS
 fi
 if [ "${1:-}" = "--compile-only" ]; then
   ./mvnw -B -q package -DskipTests

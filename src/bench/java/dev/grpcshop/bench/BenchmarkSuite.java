@@ -509,9 +509,27 @@ public final class BenchmarkSuite {
         return m.find() ? m.group(1) : "?";
     }
 
-    /** The JVM options README recommends for the JVM image; RSS is measured with them. */
-    static final List<String> APP_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=192m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m", "-Xss512k");
+    /** The JVM image's options, read from its Dockerfile so the benchmark (and its RSS) runs exactly them. */
+    static final List<String> APP_JVM_OPTIONS = imageJvmOptions(Path.of("src/main/docker/Dockerfile.jvm"));
+
+    /** The GC and memory options {@code Dockerfile.jvm} sets ({@code GC_CONTAINER_OPTIONS}, {@code APP_JVM_OPTIONS}). */
+    static List<String> imageJvmOptions(Path dockerfile) {
+        try {
+            String text = Files.readString(dockerfile);
+            List<String> options = new ArrayList<>();
+            for (String variable : List.of("GC_CONTAINER_OPTIONS", "APP_JVM_OPTIONS")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV " + variable + "=\"([^\"]*)\"")
+                        .matcher(text);
+                if (!m.find()) {
+                    throw new IllegalStateException(dockerfile + " no longer sets " + variable);
+                }
+                options.addAll(List.of(m.group(1).trim().split("\\s+")));
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** The native executable's options, as Dockerfile.native passes them (RSS is measured with them). */
     static final List<String> NATIVE_OPTIONS = List.of("-Xmx96m");

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,8 @@ class PacedStreamPushTest {
         assertEquals(Code.RESOURCE_EXHAUSTED_VALUE, status.getCode());
         assertTrue(status.getMessage().contains("more than 3 messages"), status.getMessage());
         assertEquals("SLOW_CONSUMER", status.getDetails(0).unpack(ErrorInfo.class).getReason());
+        // Mutiny runs the termination callbacks just after signalling the failure, on the emitting thread
+        await().atMost(Duration.ofSeconds(5)).until(() -> cleanUps.get() > 0);
         assertEquals(1, cleanUps.get(), "the producers' clean-up ran once");
     }
 }

@@ -35,6 +35,10 @@ public interface OrdersConfig {
         @WithDefault("100")
         int batchSize();
 
+        /** Deliveries of one poll under way at once (each holds a worker thread for its calls). */
+        @WithDefault("16")
+        int concurrency();
+
         /** Wait before the first retry of a failed delivery; doubles (with jitter) per attempt. */
         @WithDefault("500ms")
         Duration initialBackoff();

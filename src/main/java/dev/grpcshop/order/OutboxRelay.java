@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +94,10 @@ public class OutboxRelay {
     }
 
     /**
-     * Polls on a thread of its own, which shutdown stops and waits for. (Quarkus's scheduler, used before, kept
-     * firing while the app shut down: a poll then failed on the closing database or container, with an ERROR.)
+     * Polls on a thread of its own, which shutdown stops and waits for (Quarkus's scheduler kept firing while the app
+     * shut down: a poll then failed on the closing database or container, with an ERROR). The first poll runs at once:
+     * an instance that starts (after a crash, or woken from zero replicas) delivers what is due without waiting for a
+     * request.
      */
     void startPolling(@Observes StartupEvent event) {
         if (!roles.runs(ServiceRole.ORDER)) {
@@ -102,7 +106,7 @@ public class OutboxRelay {
         checkTimings(config.outbox());
         long every = config.outbox().pollInterval().toMillis();
         poller = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "outbox-relay"));
-        poller.scheduleWithFixedDelay(this::pollOnce, every, every, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pollOnce, 0, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -119,6 +123,9 @@ public class OutboxRelay {
         }
         if (outbox.batchSize() < 1) {
             problems.add("batch-size must be at least 1");
+        }
+        if (outbox.concurrency() < 1) {
+            problems.add("concurrency must be at least 1");
         }
         if (outbox.initialBackoff().compareTo(Duration.ZERO) <= 0
                 || outbox.maxBackoff().compareTo(outbox.initialBackoff()) < 0) {
@@ -146,14 +153,30 @@ public class OutboxRelay {
             markDelivered();
             book.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
             Instant now = Timestamps.now();
-            for (OutboxEntry entry : book.due(now, config.outbox().batchSize())) {
-                if (underWay.isClosed()) {
-                    break; // the rest stay due for the next poll, here or on another instance
+            List<OutboxEntry> due = book.due(now, config.outbox().batchSize());
+            // In parallel: one at a time, a backlog left by an outage drains at one delivery per processor round trip.
+            Semaphore slots = new Semaphore(config.outbox().concurrency());
+            CountDownLatch delivered = new CountDownLatch(due.size());
+            for (OutboxEntry entry : due) {
+                if (underWay.isClosed() || !book.claim(entry.id, now)) {
+                    delivered.countDown(); // closing: the rest stay due for the next poll, here or on another instance
+                    continue;
                 }
-                if (book.claim(entry.id, now)) {
-                    entry.attempts++;
-                    deliver(entry);
-                }
+                entry.attempts++;
+                slots.acquireUninterruptibly();
+                Infrastructure.getDefaultWorkerPool().execute(() -> {
+                    try {
+                        deliver(entry);
+                    } finally {
+                        slots.release();
+                        delivered.countDown();
+                    }
+                });
+            }
+            try {
+                delivered.await(); // each delivery is bounded by its calls' deadlines
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         } finally {
             underWay.exit();

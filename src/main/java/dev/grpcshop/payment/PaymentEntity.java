@@ -25,7 +25,7 @@ public class PaymentEntity extends PanacheEntityBase {
     @Column(name = "idempotency_key", nullable = false, unique = true)
     public String idempotencyKey;
 
-    /** SHA-256 of the request (card token included, never stored itself), to refuse a reused key. */
+    /** SHA-256 of the request (card token included), to refuse a reused key. */
     @Column(name = "request_fingerprint", nullable = false)
     public String requestFingerprint;
 
@@ -40,6 +40,13 @@ public class PaymentEntity extends PanacheEntityBase {
 
     @Column(nullable = false)
     public String currency;
+
+    /**
+     * The card to charge, kept only while the payment is unsettled (PENDING, AUTHORIZED), so that a charge
+     * interrupted by a crash can be finished; set to null once it is settled.
+     */
+    @Column(name = "card_token")
+    public String cardToken;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)

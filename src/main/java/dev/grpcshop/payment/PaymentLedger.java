@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.hibernate.exception.ConstraintViolationException;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class PaymentLedger {
+
+    private static final List<PaymentState> UNSETTLED = List.of(PaymentState.PENDING, PaymentState.AUTHORIZED);
 
     @Inject
     Event<PaymentChanged> changes;
@@ -48,7 +51,7 @@ public class PaymentLedger {
      */
     @Transactional
     public Opened findOrOpen(String idempotencyKey, String fingerprint, String orderId, long userId, long amountMinor,
-            String currency) {
+            String currency, String cardToken) {
         Optional<PaymentEntity> existing = findByKey(idempotencyKey);
         if (existing.isPresent()) {
             return new Opened(existing.get(), false);
@@ -60,6 +63,7 @@ public class PaymentLedger {
         p.userId = userId;
         p.amountMinor = amountMinor;
         p.currency = currency;
+        p.cardToken = cardToken;
         p.state = PaymentState.PENDING;
         p.createdAt = Timestamps.now();
         p.updatedAt = p.createdAt;
@@ -73,18 +77,47 @@ public class PaymentLedger {
         return new Opened(p, true);
     }
 
-    /** Moves the payment to {@code state}, recording and announcing the change. */
+    /**
+     * Moves the payment from {@code from} to {@code to}, recording and announcing the change. A payment no longer in
+     * {@code from} (another worker that took over an interrupted charge moved it) is returned unchanged, so a
+     * state change is never recorded twice. A settled payment no longer keeps its card token.
+     */
     @Transactional
-    public PaymentEntity transition(String id, PaymentState state, String reason) {
+    public PaymentEntity transition(String id, PaymentState from, PaymentState to, String reason) {
         PaymentEntity p = get(id);
-        p.state = state;
-        if (state == PaymentState.DECLINED) {
+        if (p.state != from) {
+            return p;
+        }
+        p.state = to;
+        if (to == PaymentState.DECLINED) {
             p.declineReason = reason;
+        }
+        if (to.isFinal()) {
+            p.cardToken = null;
         }
         p.updatedAt = Timestamps.now();
         p.lastSequence++;
-        record(p, state, reason);
+        record(p, to, reason);
         return p;
+    }
+
+    /**
+     * Takes over an unsettled payment (PENDING or AUTHORIZED) that nobody has changed since {@code untouchedSince}:
+     * its charge was interrupted (the process that drove it died) and is to be finished by the caller. The conditional
+     * update lets exactly one of several concurrent callers (a retried request, the sweep, another instance) win.
+     */
+    @Transactional
+    public Optional<PaymentEntity> takeOver(String id, Instant untouchedSince) {
+        int taken = PaymentEntity.update("updatedAt = ?1, version = version + 1 where id = ?2 and state in ?3"
+                + " and updatedAt < ?4", Timestamps.now(), id, UNSETTLED, untouchedSince);
+        return taken == 1 ? Optional.of(get(id)) : Optional.empty();
+    }
+
+    /** Ids of up to {@code limit} unsettled payments that nobody has changed since {@code untouchedSince}. */
+    @Transactional
+    public List<String> interrupted(Instant untouchedSince, int limit) {
+        return PaymentEntity.<PaymentEntity> find("state in ?1 and updatedAt < ?2", Sort.by("updatedAt"), UNSETTLED,
+                untouchedSince).range(0, limit - 1).stream().map(p -> p.id).toList();
     }
 
     @Transactional

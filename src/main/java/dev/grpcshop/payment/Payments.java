@@ -7,13 +7,22 @@ import dev.grpcshop.platform.DuplicateKey;
 import dev.grpcshop.platform.ApiError;
 import dev.grpcshop.platform.Currencies;
 import dev.grpcshop.platform.Hashing;
+import dev.grpcshop.platform.Timestamps;
 import dev.grpcshop.platform.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Charges and refunds: validates, makes sure one idempotency key charges at most once, and drives the
- * processor through PENDING -> AUTHORIZED -> CAPTURED (or DECLINED). Blocking; runs on worker threads.
+ * processor through PENDING -> AUTHORIZED -> CAPTURED (or DECLINED). A charge interrupted by a crash (left PENDING
+ * or AUTHORIZED, untouched for {@code app.payments.resume-after}) is finished by whoever comes first: a retry of the
+ * same request, or the sweep ({@link InterruptedCharges}). The processor is idempotent by payment id, so finishing a
+ * charge whose first attempt reached the processor never charges twice. Blocking; runs on worker threads.
  */
 @ApplicationScoped
 public class Payments {
@@ -24,6 +33,9 @@ public class Payments {
     PaymentLedger ledger;
     @Inject
     PaymentProcessor processor;
+    /** Longer than a live charge can take (authorize + capture, each bounded by the processor timeout). */
+    @ConfigProperty(name = "app.payments.resume-after")
+    Duration resumeAfter;
 
     public PaymentEntity process(ProcessPaymentRequest request) {
         Violations violations = new Violations()
@@ -43,9 +55,9 @@ public class Payments {
         try {
             PaymentLedger.Opened opened = ledger.findOrOpen(request.getIdempotencyKey(), fingerprint,
                     request.getOrderId(), request.getUserId(), request.getAmount().getAmountMinor(),
-                    request.getAmount().getCurrency());
+                    request.getAmount().getCurrency(), request.getCardToken());
             if (opened.isNew()) {
-                return charge(opened.payment(), request.getCardToken());
+                return settle(opened.payment());
             }
             existing = opened.payment();
         } catch (DuplicateKey raced) {
@@ -55,7 +67,28 @@ public class Payments {
         if (!existing.requestFingerprint.equals(fingerprint)) {
             throw keyReused(request.getIdempotencyKey());
         }
-        return existing;
+        return existing.state.isFinal() ? existing : resumeIfInterrupted(existing);
+    }
+
+    /**
+     * Finishes up to {@code limit} interrupted charges; returns how many this call took over. Each is finished by
+     * one caller only, whichever takes it over first.
+     */
+    public int resumeInterrupted(int limit) {
+        Instant untouchedSince = Timestamps.now().minus(resumeAfter);
+        int resumed = 0;
+        for (String id : ledger.interrupted(untouchedSince, limit)) {
+            Optional<PaymentEntity> taken = ledger.takeOver(id, untouchedSince);
+            if (taken.isPresent()) {
+                settle(taken.get());
+                resumed++;
+            }
+        }
+        return resumed;
+    }
+
+    private PaymentEntity resumeIfInterrupted(PaymentEntity payment) {
+        return ledger.takeOver(payment.id, Timestamps.now().minus(resumeAfter)).map(this::settle).orElse(payment);
     }
 
     public PaymentEntity refund(String paymentId) {
@@ -68,24 +101,31 @@ public class Payments {
                 return payment;
             case CAPTURED:
                 processor.refund(payment.id);
-                return ledger.transition(payment.id, PaymentState.REFUNDED, null);
+                return ledger.transition(payment.id, PaymentState.CAPTURED, PaymentState.REFUNDED, null);
             default:
                 throw ApiError.failedPrecondition("PAYMENT_NOT_CAPTURED",
                         "only a CAPTURED payment can be refunded; this one is " + payment.state);
         }
     }
 
-    private PaymentEntity charge(PaymentEntity payment, String cardToken) {
-        PaymentProcessor.Outcome authorization = processor.authorize(payment.id, payment.amountMinor, payment.currency,
-                cardToken);
-        if (!authorization.approved()) {
-            return ledger.transition(payment.id, PaymentState.DECLINED, authorization.declineReason());
+    /** Drives an unsettled payment (new, or taken over) to its outcome, from the state it is in. */
+    private PaymentEntity settle(PaymentEntity payment) {
+        if (payment.state == PaymentState.PENDING) {
+            PaymentProcessor.Outcome authorization = processor.authorize(payment.id, payment.amountMinor,
+                    payment.currency, payment.cardToken);
+            if (!authorization.approved()) {
+                return ledger.transition(payment.id, PaymentState.PENDING, PaymentState.DECLINED,
+                        authorization.declineReason());
+            }
+            payment = ledger.transition(payment.id, PaymentState.PENDING, PaymentState.AUTHORIZED, null);
         }
-        ledger.transition(payment.id, PaymentState.AUTHORIZED, null);
+        if (payment.state != PaymentState.AUTHORIZED) {
+            return payment; // settled meanwhile by another worker
+        }
         PaymentProcessor.Outcome capture = processor.capture(payment.id);
         return capture.approved()
-                ? ledger.transition(payment.id, PaymentState.CAPTURED, null)
-                : ledger.transition(payment.id, PaymentState.DECLINED, capture.declineReason());
+                ? ledger.transition(payment.id, PaymentState.AUTHORIZED, PaymentState.CAPTURED, null)
+                : ledger.transition(payment.id, PaymentState.AUTHORIZED, PaymentState.DECLINED, capture.declineReason());
     }
 
     private static ApiError keyReused(String key) {

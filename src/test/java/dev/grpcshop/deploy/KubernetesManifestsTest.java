@@ -140,6 +140,20 @@ class KubernetesManifestsTest {
         config.keySet().forEach(KubernetesManifestsTest::assertKnownEnvVar);
     }
 
+    @Test
+    void knativeWakesTheOrderRoleOnAScheduleSoThatItsOutboxIsDeliveredAtZeroReplicas() throws Exception {
+        io.fabric8.kubernetes.api.model.batch.v1.CronJob wakeup = find(render("knative"),
+                io.fabric8.kubernetes.api.model.batch.v1.CronJob.class, "order-outbox-wakeup");
+        assertNotNull(wakeup);
+        assertNoUnknownFields(wakeup);
+        assertEquals("Forbid", wakeup.getSpec().getConcurrencyPolicy());
+        String command = String.join(" ", wakeup.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getCommand());
+        // a gRPC health check through the order role's Knative route (port 80), as the other roles' clients call it
+        assertTrue(command.contains("--http2-prior-knowledge") && command.contains("content-type: application/grpc")
+                && command.contains("http://order-grpcshop/grpc.health.v1.Health/Check"), command);
+    }
+
     private static void assertContainerMatchesTheApplication(Container container) {
         assertEquals(Set.of("grpc:" + GRPC_PORT, "http:" + HTTP_PORT), Set.copyOf(container.getPorts().stream()
                 .map(p -> p.getName() + ":" + p.getContainerPort()).toList()));

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * Gives the packaged application under a {@code @QuarkusIntegrationTest} its own gRPC port and a fresh
- * H2 file under target/, and points its clients at itself.
+ * H2 file under target/. Its clients find it without being told: the default Stork lists name the server's own port.
  */
 public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
 
@@ -18,13 +18,9 @@ public class IsolatedInstance implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         grpcPort = PackagedApp.freePort();
-        String self = "localhost:" + grpcPort;
         return Map.of(
                 "quarkus.grpc.server.port", String.valueOf(grpcPort),
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:./target/it-data/" + UUID.randomUUID(),
-                "quarkus.stork.user-service.service-discovery.address-list", self,
-                "quarkus.stork.payment-service.service-discovery.address-list", self,
-                "quarkus.stork.notification-service.service-discovery.address-list", self,
                 // the packaged app runs the prod profile: keys come from outside, here the dev pair
                 "mp.jwt.verify.publickey.location", Tokens.DEV_PUBLIC_KEY.toAbsolutePath().toString(),
                 "smallrye.jwt.sign.key.location", Tokens.DEV_PRIVATE_KEY.toAbsolutePath().toString());

@@ -26,12 +26,13 @@ final class PackagedApp implements AutoCloseable {
     private final Path log;
 
     /** {@code java}: the JVM for the jar (ignored for a native executable). */
-    private PackagedApp(Path java, List<String> systemProperties) throws IOException {
-        grpcPort = freePort();
-        httpPort = freePort();
+    private PackagedApp(Path java, Path workDir, int grpcPort, int httpPort, List<String> systemProperties)
+            throws IOException {
+        this.grpcPort = grpcPort;
+        this.httpPort = httpPort;
         log = Files.createTempFile("packaged-app", ".log");
         List<String> command = new ArrayList<>();
-        Path artifact = artifact();
+        Path artifact = artifact().toAbsolutePath();
         boolean nativeExecutable = isNative();
         if (nativeExecutable) {
             command.add(artifact.toAbsolutePath().toString());
@@ -42,15 +43,13 @@ final class PackagedApp implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + httpPort);
         command.add("-Dmp.jwt.verify.publickey.location=" + Tokens.DEV_PUBLIC_KEY.toAbsolutePath());
         command.add("-Dsmallrye.jwt.sign.key.location=" + Tokens.DEV_PRIVATE_KEY.toAbsolutePath());
-        for (String service : List.of("user", "payment", "notification")) { // one instance runs all four services
-            command.add("-Dquarkus.stork." + service + "-service.service-discovery.address-list=localhost:" + grpcPort);
-        }
         command.addAll(systemProperties);
         if (!nativeExecutable) {
             command.add("-jar");
             command.add(artifact.toString());
         }
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command).directory(workDir == null ? null : workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     /** Whether the build packaged a native executable rather than the JVM jar. */
@@ -78,12 +77,27 @@ final class PackagedApp implements AutoCloseable {
     }
 
     static PackagedApp start(List<String> systemProperties) throws IOException, InterruptedException {
-        return start(Path.of(System.getProperty("java.home"), "bin", "java"), systemProperties);
+        return start(null, freePort(), freePort(), systemProperties);
+    }
+
+    /**
+     * The app run in {@code workDir} (its default database is then {@code workDir/data}) on the given ports: a restart
+     * finds the same data and the same ports its clients know.
+     */
+    static PackagedApp start(Path workDir, int grpcPort, int httpPort, List<String> systemProperties)
+            throws IOException, InterruptedException {
+        return start(Path.of(System.getProperty("java.home"), "bin", "java"), workDir, grpcPort, httpPort,
+                systemProperties);
     }
 
     /** The jar started by another JVM; {@code options}: JVM options and system properties, before {@code -jar}. */
     static PackagedApp start(Path java, List<String> options) throws IOException, InterruptedException {
-        PackagedApp app = new PackagedApp(java, options);
+        return start(java, null, freePort(), freePort(), options);
+    }
+
+    private static PackagedApp start(Path java, Path workDir, int grpcPort, int httpPort, List<String> options)
+            throws IOException, InterruptedException {
+        PackagedApp app = new PackagedApp(java, workDir, grpcPort, httpPort, options);
         app.awaitReady();
         return app;
     }
@@ -105,6 +119,11 @@ final class PackagedApp implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("not ready within 60 s:\n" + Files.readString(log));
+    }
+
+    /** Kills the process with SIGKILL, as a crash or the OOM killer does: no shutdown code runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** Sends SIGTERM, as an orchestrator does, without waiting for the process to exit. */

@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The relay's start-up check of app.orders.outbox.* (OrderService refuses to start on a failed check). */
 class OutboxTimingsCheckTest {
 
-    record Timings(Duration pollInterval, int batchSize, Duration initialBackoff, Duration maxBackoff,
-            Duration lease) implements OrdersConfig.Outbox {
+    record Timings(Duration pollInterval, int batchSize, int concurrency, Duration initialBackoff,
+            Duration maxBackoff, Duration lease) implements OrdersConfig.Outbox {
     }
 
-    static final Timings DEFAULTS = new Timings(Duration.ofSeconds(1), 100, Duration.ofMillis(500),
+    static final Timings DEFAULTS = new Timings(Duration.ofSeconds(1), 100, 16, Duration.ofMillis(500),
             Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     @Test
@@ -25,7 +25,7 @@ class OutboxTimingsCheckTest {
 
     @Test
     void aLeaseShorterThanTwoPollsIsRefusedBecauseDeliveredEntriesWouldBeDeliveredAgain() {
-        Timings timings = new Timings(Duration.ofSeconds(40), 100, Duration.ofMillis(500), Duration.ofSeconds(30),
+        Timings timings = new Timings(Duration.ofSeconds(40), 100, 16, Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(60));
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
@@ -37,7 +37,7 @@ class OutboxTimingsCheckTest {
 
     @Test
     void everyInvalidSettingIsNamedInOneMessage() {
-        Timings timings = new Timings(Duration.ZERO, 0, Duration.ofSeconds(60), Duration.ofSeconds(30),
+        Timings timings = new Timings(Duration.ZERO, 0, 0, Duration.ofSeconds(60), Duration.ofSeconds(30),
                 Duration.ofSeconds(60));
 
         String message = assertThrows(IllegalStateException.class, () -> OutboxRelay.checkTimings(timings))
@@ -46,6 +46,7 @@ class OutboxTimingsCheckTest {
         assertTrue(message.startsWith("invalid app.orders.outbox settings: "), message);
         assertTrue(message.contains("poll-interval must be positive"), message);
         assertTrue(message.contains("batch-size must be at least 1"), message);
+        assertTrue(message.contains("concurrency must be at least 1"), message);
         assertTrue(message.contains("initial-backoff must be positive and at most max-backoff"), message);
     }
 }

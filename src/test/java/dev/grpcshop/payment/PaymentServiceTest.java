@@ -33,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PaymentServiceTest {
 
     Shop shop;
+    @jakarta.inject.Inject
+    PaymentLedger ledger;
 
     @BeforeAll
     void connect() {
@@ -62,6 +64,29 @@ class PaymentServiceTest {
         var status = assertFails(Status.Code.ALREADY_EXISTS, () -> shop.payments.processPayment(moreMoney));
         assertEquals("IDEMPOTENCY_KEY_REUSED", detail(status, ErrorInfo.class).getReason());
         assertEquals(first, shop.payments.getPayment(GetPaymentRequest.newBuilder().setPaymentId(first.getId()).build()));
+    }
+
+    @Test
+    void aChargeLeftPendingByACrashIsFinishedOnceAfterResumeAfterAndForgetsItsCard() {
+        // What a process that died right after storing the payment leaves behind: the PENDING row, no processor call.
+        ProcessPaymentRequest request = charge("tok_visa");
+        PaymentEntity stored = ledger.findOrOpen(request.getIdempotencyKey(), dev.grpcshop.platform.Hashing.fingerprint(
+                request), request.getOrderId(), request.getUserId(), request.getAmount().getAmountMinor(),
+                request.getAmount().getCurrency(), request.getCardToken()).payment();
+        // within app.payments.resume-after the charge may still be under way elsewhere: a retry leaves it alone
+        assertEquals(PaymentState.PAYMENT_STATE_PENDING, shop.payments.processPayment(request).getState());
+
+        // then a retry (or the sweep, whichever comes first) takes it over and finishes it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> shop.payments.processPayment(request).getState() == PaymentState.PAYMENT_STATE_CAPTURED);
+
+        List<PaymentUpdate> history = ledger.history(stored.id);
+        assertEquals(List.of(PaymentState.PAYMENT_STATE_PENDING, PaymentState.PAYMENT_STATE_AUTHORIZED,
+                PaymentState.PAYMENT_STATE_CAPTURED), history.stream().map(PaymentUpdate::getState).toList());
+        assertEquals(List.of(1, 2, 3), history.stream().map(PaymentUpdate::getSequence).toList());
+        assertEquals(null, ledger.get(stored.id).cardToken, "a settled payment keeps no card token");
+        assertEquals(1, ledger.countForOrder(request.getOrderId()));
     }
 
     @Test

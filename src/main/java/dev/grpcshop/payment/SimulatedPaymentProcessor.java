@@ -11,13 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A processor for development and tests. Card tokens (documented in README):
+ * A processor for development and tests. Card tokens (README lists them too):
  * {@code tok_visa} and any other token approve; {@code tok_decline} -> card_declined;
  * {@code tok_insufficient_funds} -> insufficient_funds; {@code tok_timeout} -> the processor does not answer
  * within {@code app.payments.processor-timeout} and the payment is declined with processor_timeout
@@ -40,8 +41,17 @@ public class SimulatedPaymentProcessor implements PaymentProcessor {
     private volatile Duration latency;
     private final Duration processorTimeout;
     private final Optional<Path> journal;
-    /** The first outcome of each operation, by "operation paymentId". */
-    private final Map<String, Outcome> done = new ConcurrentHashMap<>();
+    /**
+     * The first outcome of each operation, by "operation paymentId": the most recent {@link #REMEMBERED} of them, as a
+     * real processor keeps idempotency keys for a while, not forever.
+     */
+    private final Map<String, Outcome> done = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+    private static final int REMEMBERED = 100_000;
 
     public SimulatedPaymentProcessor(
             @ConfigProperty(name = "app.payments.simulator.latency") Duration latency,

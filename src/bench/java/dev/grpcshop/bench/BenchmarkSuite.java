@@ -250,7 +250,7 @@ public final class BenchmarkSuite {
                 "Produced by `src/bench/run-benchmarks.sh` (scale " + scale + ") on " + Instant.now() + ", "
                         + Runtime.getRuntime().availableProcessors() + " cores; load generator, grpcshop and the plain grpc-java baseline"
                         + " share the machine. Closed loop, loopback, warm-up excluded. grpcshop: packaged JVM jar with the JVM"
-                        + " options README gives (`" + String.join(" ", APP_JVM_OPTIONS) + "`, plus the AppCDS archive when"
+                        + " options of the JVM image (`" + String.join(" ", APP_JVM_OPTIONS) + "`, plus the AppCDS archive when"
                         + " built), embedded H2 file database, call log off, every call with a bearer token."
                         + " Baseline: grpc-java Netty, direct executor, in-memory map. The load generator's channels use a"
                         + " direct executor. `paymentFanout`: " + FANOUT_SUBSCRIBERS + " StreamPaymentUpdates subscribers on one"
@@ -335,7 +335,7 @@ public final class BenchmarkSuite {
         return results.get(row).callsPerSecond() / results.get(over).callsPerSecond();
     }
 
-    /** The packaged app with the JVM options README gives, calling its own gRPC port; {@code dataSource}: -D options. */
+    /** The packaged app with the JVM image's options, calling its own gRPC port; {@code dataSource}: -D options. */
     private static List<String> appCommand(String java, int grpcPort, int httpPort, List<String> dataSource) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(APP_JVM_OPTIONS);

@@ -26,7 +26,7 @@ public class OrderEntity extends PanacheEntityBase {
     /**
      * A time-ordered UUID (version 7), set at persist: new rows, and the keys derived from the id (outbox,
      * payment and notification keys), go to the end of their indexes instead of a random page of each, which
-     * halved the CPU of an order on H2 (README, Benchmarks).
+     * halved the CPU of an order on H2 (docs/performance.md).
      */
     @Id
     @UuidGenerator(style = UuidGenerator.Style.VERSION_7)

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 /**
  * OrderService's calls to PaymentService. Retries (exponential backoff with jitter) only UNAVAILABLE and
  * DEADLINE_EXCEEDED, which are safe to retry because every charge carries the order's idempotency key;
- * a circuit breaker stops calling a PaymentService that keeps failing. Settings: README, "Fault tolerance".
+ * a circuit breaker stops calling a PaymentService that keeps failing. Settings: docs/architecture.md, "Production behaviour".
  * <p>
  * The guarded methods block until the answer (their callers are worker threads anyway): SmallRye Fault Tolerance
  * runs a synchronous method on the caller's thread, while for a Uni-returning one called on a Quarkus worker it

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Why not Quarkus's {@code @Blocking}: it hands every listener event of a call (ready, message, half-close,
  * complete) to a worker thread one after the other, each returning to the event loop first, so a unary call
  * cost about five thread wake-ups instead of one. Each order makes three such calls; on two cores those
- * wake-ups were a fifth of the app's CPU (see README, "Benchmarks").
+ * wake-ups were a fifth of the app's CPU (docs/performance.md).
  */
 public final class BlockingWork {
 

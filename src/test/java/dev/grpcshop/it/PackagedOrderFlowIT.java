@@ -59,6 +59,21 @@ class PackagedOrderFlowIT {
     }
 
     @Test
+    void aCallWithoutATokenIsRefusedByThePackagedApp() throws Exception {
+        io.grpc.ManagedChannel anonymous = io.grpc.netty.NettyChannelBuilder.forAddress("localhost", IsolatedInstance.grpcPort)
+                .usePlaintext().build();
+        try {
+            var status = dev.grpcshop.support.GrpcTestSupport.assertFails(Status.Code.UNAUTHENTICATED,
+                    () -> dev.grpcshop.api.user.v1.UserServiceGrpc.newBlockingStub(anonymous)
+                            .getUser(GetUserRequest.newBuilder().setId(1).build()));
+            assertEquals("MISSING_TOKEN", dev.grpcshop.support.GrpcTestSupport.detail(status,
+                    com.google.rpc.ErrorInfo.class).getReason());
+        } finally {
+            dev.grpcshop.support.GrpcTestSupport.close(anonymous);
+        }
+    }
+
+    @Test
     void healthReportsEveryServiceAndMetricsAreExposed() throws Exception {
         try (Shop shop = shop()) {
             var health = HealthGrpc.newBlockingStub(shop.channel);

@@ -18,7 +18,7 @@ class AuthKeysCheck {
     void onStart(@Observes StartupEvent event, Config config, ServiceRoles roles) {
         if (absent(config, "mp.jwt.verify.publickey.location") && absent(config, "mp.jwt.verify.publickey")) {
             throw new IllegalStateException("no key to verify bearer tokens: set JWT_PUBLIC_KEY_LOCATION "
-                    + "(mp.jwt.verify.publickey.location) to a PEM public key or JWK set; see README, Security");
+                    + "(mp.jwt.verify.publickey.location) to a PEM public key or JWK set; see docs/security.md");
         }
         if (roles.runs(ServiceRole.ORDER) && absent(config, "smallrye.jwt.sign.key.location")
                 && absent(config, "smallrye.jwt.sign.key")) {

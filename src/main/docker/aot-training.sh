@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes the JDK's AOT cache (JDK 25+, JEP 483/514/515) for the packaged app: starts it with
-# -XX:AOTCacheOutput, makes a few seconds of calls to every service (dev.grpcshop.platform.AotTrainingClient,
+# -XX:AOTCacheOutput, makes a few seconds of calls to every service (dev.grpcshop.platform.runtime.AotTrainingClient,
 # in a JVM of its own), stops it (SIGTERM), and the JVM writes the cache on exit. Later starts with
 # -XX:AOTCache=<cache> find the classes loaded and linked, and begin with their profiles: those of starting
 # and of serving calls. The cache only fits the exact JDK build that wrote it, so Dockerfile.jvm runs this
@@ -31,7 +31,7 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 # In its own folder: an embedded H2 build creates its database there, which is thrown away.
 cd "$work"
-client() { "$java" -cp "$app_dir/lib/main/*:$app_dir/app/*" dev.grpcshop.platform.AotTrainingClient "$@"; }
+client() { "$java" -cp "$app_dir/lib/main/*:$app_dir/app/*" dev.grpcshop.platform.runtime.AotTrainingClient "$@"; }
 client keys "$work"
 database_options=
 case ${AOT_TRAINING_DATABASE:-none} in

@@ -5,10 +5,10 @@ import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.NotificationService;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.notification.v1.SubscribeRequest;
-import dev.grpcshop.platform.BlockingWork;
-import dev.grpcshop.platform.Meters;
-import dev.grpcshop.platform.PacedStream;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.grpc.BlockingWork;
+import dev.grpcshop.platform.runtime.Meters;
+import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
@@ -33,8 +33,8 @@ public class NotificationGrpcEndpoint implements NotificationService {
 
     @Inject
     public NotificationGrpcEndpoint(NotificationInbox inbox, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending,
-            @ConfigProperty(name = "app.notifications.list.max-limit", defaultValue = "10000") int maxLimit) {
+            @ConfigProperty(name = "app.streams.max-pending") int maxPending,
+            @ConfigProperty(name = "app.notifications.list.max-limit") int maxLimit) {
         this.inbox = inbox;
         this.maxPending = maxPending;
         this.maxLimit = maxLimit;
@@ -50,7 +50,7 @@ public class NotificationGrpcEndpoint implements NotificationService {
     @Override
     public Multi<Notification> listNotifications(ListNotificationsRequest request) {
         new Violations()
-                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .userId("user_id", request.getUserId())
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
@@ -63,7 +63,7 @@ public class NotificationGrpcEndpoint implements NotificationService {
     @Override
     public Multi<Notification> subscribe(SubscribeRequest request) {
         long userId = request.getUserId();
-        new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+        new Violations().userId("user_id", userId).throwIfAny();
         Caller.current().requireActsFor(userId);
         return PacedStream.<Notification> push(maxPending, liveSubscriptions, out -> out.onTermination(
                 inbox.subscribe(n -> {

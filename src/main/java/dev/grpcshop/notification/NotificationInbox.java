@@ -2,10 +2,10 @@ package dev.grpcshop.notification;
 
 import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
-import dev.grpcshop.platform.DuplicateKey;
-import dev.grpcshop.platform.EventHub;
-import dev.grpcshop.platform.Timestamps;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.error.DuplicateKey;
+import dev.grpcshop.platform.stream.EventHub;
+import dev.grpcshop.platform.grpc.Timestamps;
+import dev.grpcshop.platform.error.Violations;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -43,8 +43,8 @@ public class NotificationInbox {
     /** Stores the notification unless its key is known; returns the notification stored under the key. */
     public Notification send(SendNotificationRequest request) {
         new Violations()
-                .text("idempotency_key", request.getIdempotencyKey(), 200)
-                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .key("idempotency_key", request.getIdempotencyKey())
+                .userId("user_id", request.getUserId())
                 .text("kind", request.getKind(), 64)
                 .text("subject", request.getSubject(), 200)
                 .check(request.getBody().length() <= 2000, "body", "must be at most 2000 characters")

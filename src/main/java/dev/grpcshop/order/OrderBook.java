@@ -1,14 +1,14 @@
 package dev.grpcshop.order;
 
-import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.payment.v1.Payment;
-import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
-import dev.grpcshop.api.common.v1.Money;
-import dev.grpcshop.platform.DuplicateKey;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.order.outbox.ChargeOutcomes;
+import dev.grpcshop.order.outbox.OutboxEntry;
+import dev.grpcshop.order.outbox.OutboxStore;
+import dev.grpcshop.platform.error.DuplicateKey;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.grpc.Timestamps;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -16,25 +16,19 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.hibernate.exception.ConstraintViolationException;
 
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.Currency;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stored orders and their outbox. Each method is one transaction, so an order change and the calls it
- * owes other services (outbox entries) are stored together or not at all; changes are announced
+ * The stored orders and their state machine: PENDING, then CONFIRMED or PAYMENT_FAILED once the payment settles,
+ * CANCELLED from CONFIRMED. Each method is one transaction, so an order change and the calls it owes other services
+ * (outbox entries, {@link OutboxStore}) are stored together or not at all; changes are announced
  * ({@link OrderChanged}) after commit.
  */
 @ApplicationScoped
-public class OrderBook {
+public class OrderBook implements ChargeOutcomes {
 
     /**
      * A new order and the CHARGE entry that its creator delivers right away; or, charge null, the order stored
@@ -46,7 +40,7 @@ public class OrderBook {
     @Inject
     Event<OrderChanged> changes;
     @Inject
-    OrdersConfig config;
+    OutboxStore outbox;
 
     @Transactional
     public Optional<OrderEntity> findByKey(String idempotencyKey) {
@@ -106,67 +100,43 @@ public class OrderBook {
         } catch (ConstraintViolationException e) {
             throw new DuplicateKey();
         }
-        ProcessPaymentRequest charge = ProcessPaymentRequest.newBuilder()
-                .setIdempotencyKey("order:" + order.id) // one charge per order, however often it is retried
-                .setOrderId(order.id)
-                .setUserId(order.userId)
-                .setAmount(Money.newBuilder().setAmountMinor(totalMinor).setCurrency(order.currency))
-                .setCardToken(request.getCardToken())
-                .build();
-        OutboxEntry entry = enqueueLeased(order, OutboxEntry.Kind.CHARGE, charge.getIdempotencyKey(),
-                encode(charge.toByteArray()));
+        var charge = OrderMessages.charge(order, request.getCardToken());
+        OutboxEntry entry = outbox.enqueueLeased(order.id, OutboxEntry.Kind.CHARGE, charge.getIdempotencyKey(),
+                charge.toByteArray());
         announce(order);
         return new Created(order, entry);
     }
 
-    /** The order after a payment outcome was applied, and the entries it owes now (the notification). */
-    record Settlement(OrderEntity order, List<OutboxEntry> next) {
-    }
-
-    /**
-     * Settles the order with the payment's outcome and closes the CHARGE entry. Returns the order and the
-     * entries to deliver next, none if the payment is still in progress elsewhere (the CHARGE entry then
-     * stays due).
-     */
+    @Override
     @Transactional
-    Settlement applyPayment(long chargeEntryId, Payment payment) {
-        OutboxEntry charge = OutboxEntry.findById(chargeEntryId);
+    public List<OutboxEntry> paymentAnswered(long chargeEntryId, Payment payment) {
+        if (!OrderStatus.settles(payment.getState())) {
+            return List.of(); // PENDING or AUTHORIZED: another attempt is charging it, the entry stays due
+        }
+        OutboxEntry charge = outbox.get(chargeEntryId);
         OrderEntity order = get(charge.orderId);
         List<OutboxEntry> next = new ArrayList<>();
-        switch (payment.getState()) {
-            case PAYMENT_STATE_CAPTURED -> {
-                if (order.status == OrderStatus.PENDING) {
-                    order.status = OrderStatus.CONFIRMED;
-                    order.paymentId = payment.getId();
-                    next.add(notify(order, "order.confirmed", "Order confirmed",
-                            "Your order " + order.id + " of " + amount(order) + " is confirmed."));
-                }
-            }
-            case PAYMENT_STATE_DECLINED -> {
-                if (order.status == OrderStatus.PENDING) {
-                    order.status = OrderStatus.PAYMENT_FAILED;
-                    order.paymentId = payment.getId();
-                    order.failureReason = payment.getDeclineReason();
-                    next.add(notify(order, "order.payment_failed", "Payment failed",
-                            "The payment for your order " + order.id + " of " + amount(order)
-                                    + " was declined (" + payment.getDeclineReason() + ")."));
-                }
-            }
-            default -> {
-                return new Settlement(order, next); // PENDING or AUTHORIZED: another attempt is charging it
+        OrderStatus after = order.status.afterPayment(payment.getState());
+        if (after != order.status) {
+            order.status = after;
+            order.paymentId = payment.getId();
+            if (after == OrderStatus.CONFIRMED) {
+                next.add(notify(order, OrderMessages.confirmed(order)));
+            } else {
+                order.failureReason = payment.getDeclineReason();
+                next.add(notify(order, OrderMessages.declined(order, payment.getDeclineReason())));
             }
         }
-        settled(charge);
+        outbox.closeCharge(charge, null);
         touch(order);
-        return new Settlement(order, next);
+        return next;
     }
 
-    /** PaymentService refused the charge for a reason retrying cannot fix: the order fails. */
+    @Override
     @Transactional
-    List<OutboxEntry> failPayment(long chargeEntryId, String reason) {
-        OutboxEntry charge = OutboxEntry.findById(chargeEntryId);
-        settled(charge);
-        charge.lastError = reason;
+    public List<OutboxEntry> paymentRefused(long chargeEntryId, String reason) {
+        OutboxEntry charge = outbox.get(chargeEntryId);
+        outbox.closeCharge(charge, reason);
         OrderEntity order = get(charge.orderId);
         if (order.status != OrderStatus.PENDING) {
             return List.of();
@@ -174,108 +144,29 @@ public class OrderBook {
         order.status = OrderStatus.PAYMENT_FAILED;
         order.failureReason = reason;
         touch(order);
-        return List.of(notify(order, "order.payment_failed", "Payment failed",
-                "The payment for your order " + order.id + " could not be made (" + reason + ")."));
+        return List.of(notify(order, OrderMessages.failed(order, reason)));
     }
 
     /** Cancels a CONFIRMED order: it is refunded and the user told. Cancelling again returns it unchanged. */
     @Transactional
     Cancellation cancel(String orderId) {
         OrderEntity order = get(orderId);
-        switch (order.status) {
-            case CANCELLED:
-                return new Cancellation(order, List.of());
-            case CONFIRMED:
-                order.status = OrderStatus.CANCELLED;
-                touch(order);
-                OutboxEntry refund = enqueueLeased(order, OutboxEntry.Kind.REFUND, "refund:" + order.id, order.paymentId);
-                return new Cancellation(order, List.of(refund, notify(order, "order.cancelled", "Order cancelled",
-                        "Your order " + order.id + " is cancelled; " + amount(order) + " will be refunded.")));
-            case PENDING:
-                throw ApiError.failedPrecondition("PAYMENT_IN_PROGRESS",
-                        "the order's payment is in progress; cancel it once it is CONFIRMED");
-            default:
-                throw ApiError.failedPrecondition("ORDER_NOT_CANCELLABLE", "a " + order.status + " order cannot be cancelled");
+        if (order.status == OrderStatus.CANCELLED) {
+            return new Cancellation(order, List.of());
         }
+        order.status = order.status.cancelled();
+        touch(order);
+        OutboxEntry refund = outbox.enqueueLeased(order.id, OutboxEntry.Kind.REFUND, "refund:" + order.id,
+                order.paymentId);
+        return new Cancellation(order, List.of(refund, notify(order, OrderMessages.cancelled(order))));
     }
 
     record Cancellation(OrderEntity order, List<OutboxEntry> next) {
     }
 
-    /** Entries due for delivery now, oldest first. */
-    @Transactional
-    List<OutboxEntry> due(Instant now, int limit) {
-        return OutboxEntry.<OutboxEntry> find("doneAt is null and nextAttemptAt <= ?1", Sort.by("nextAttemptAt"), now)
-                .range(0, limit - 1).list();
-    }
-
-    /** Takes the lease of a due entry; false if another worker took it first. */
-    @Transactional
-    boolean claim(long entryId, Instant now) {
-        return OutboxEntry.update("nextAttemptAt = ?1, attempts = attempts + 1 where id = ?2 and doneAt is null"
-                + " and nextAttemptAt <= ?3", now.plus(config.outbox().lease()), entryId, now) == 1;
-    }
-
-    @Transactional
-    void markDone(long entryId, String error) {
-        OutboxEntry.update("doneAt = ?1, lastError = ?2 where id = ?3", Timestamps.now(), error, entryId);
-    }
-
-    /** Marks delivered entries done, in one statement. */
-    @Transactional
-    void markDone(Collection<Long> entryIds) {
-        OutboxEntry.update("doneAt = ?1, lastError = null where id in ?2", Timestamps.now(), entryIds);
-    }
-
-    @Transactional
-    void retryLater(long entryId, String error, Duration wait) {
-        OutboxEntry.update("nextAttemptAt = ?1, lastError = ?2 where id = ?3 and doneAt is null",
-                Timestamps.now().plus(wait), truncate(error), entryId);
-    }
-
-    /** Undelivered outbox entries by kind. */
-    @Transactional
-    Map<OutboxEntry.Kind, Long> backlog() {
-        Map<OutboxEntry.Kind, Long> backlog = new EnumMap<>(OutboxEntry.Kind.class);
-        for (OutboxEntry.Kind kind : OutboxEntry.Kind.values()) {
-            backlog.put(kind, 0L);
-        }
-        OutboxEntry.getEntityManager()
-                .createQuery("select e.kind, count(e) from OutboxEntry e where e.doneAt is null group by e.kind",
-                        Object[].class)
-                .getResultList().forEach(row -> backlog.put((OutboxEntry.Kind) row[0], (Long) row[1]));
-        return backlog;
-    }
-
-    private OutboxEntry notify(OrderEntity order, String kind, String subject, String body) {
-        String key = "notify:" + order.id + ":" + kind;
-        SendNotificationRequest request = SendNotificationRequest.newBuilder().setIdempotencyKey(key)
-                .setUserId(order.userId).setKind(kind).setSubject(subject).setBody(body).build();
-        return enqueueLeased(order, OutboxEntry.Kind.NOTIFY, key, encode(request.toByteArray()));
-    }
-
-    /** A settled charge no longer needs its payload, which holds the card token: it is not kept. */
-    private static void settled(OutboxEntry charge) {
-        charge.doneAt = Timestamps.now();
-        charge.payload = null;
-    }
-
-    /**
-     * Stores an entry leased to the caller, who delivers it right after commit: the relay leaves it alone
-     * for the lease (so it is not delivered twice at once) and takes it over only if that delivery never
-     * reports back (a crash); a failed delivery sets its own retry time.
-     */
-    private OutboxEntry enqueueLeased(OrderEntity order, OutboxEntry.Kind kind, String key, String payload) {
-        OutboxEntry entry = new OutboxEntry();
-        entry.orderId = order.id;
-        entry.kind = kind;
-        entry.idempotencyKey = key;
-        entry.payload = payload;
-        entry.createdAt = Timestamps.now();
-        entry.nextAttemptAt = entry.createdAt.plus(config.outbox().lease());
-        entry.attempts = 1;
-        entry.persist();
-        return entry;
+    private OutboxEntry notify(OrderEntity order, dev.grpcshop.api.notification.v1.SendNotificationRequest request) {
+        return outbox.enqueueLeased(order.id, OutboxEntry.Kind.NOTIFY, request.getIdempotencyKey(),
+                request.toByteArray());
     }
 
     private void touch(OrderEntity order) {
@@ -286,22 +177,5 @@ public class OrderBook {
 
     private void announce(OrderEntity order) {
         changes.fire(new OrderChanged(OrderMapper.toProto(order)));
-    }
-
-    private static String amount(OrderEntity order) {
-        int digits = Math.max(0, Currency.getInstance(order.currency).getDefaultFractionDigits());
-        return BigDecimal.valueOf(order.totalMinor, digits).toPlainString() + " " + order.currency;
-    }
-
-    static String encode(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    static byte[] decode(String payload) {
-        return Base64.getDecoder().decode(payload);
-    }
-
-    private static String truncate(String s) {
-        return s == null || s.length() <= 300 ? s : s.substring(0, 300);
     }
 }

@@ -1,7 +1,7 @@
 package dev.grpcshop.order;
 
 import dev.grpcshop.api.order.v1.Order;
-import dev.grpcshop.platform.EventHub;
+import dev.grpcshop.platform.stream.EventHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;

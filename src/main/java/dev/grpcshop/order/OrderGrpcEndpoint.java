@@ -7,11 +7,12 @@ import dev.grpcshop.api.order.v1.ListOrdersRequest;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderService;
 import dev.grpcshop.api.order.v1.WatchOrderRequest;
-import dev.grpcshop.platform.BlockingWork;
-import dev.grpcshop.platform.Meters;
-import dev.grpcshop.platform.PacedStream;
-import dev.grpcshop.platform.ReplayThenLive;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.order.outbox.OutboxDelivery;
+import dev.grpcshop.platform.grpc.BlockingWork;
+import dev.grpcshop.platform.runtime.Meters;
+import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.stream.ReplayThenLive;
+import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
@@ -32,20 +33,20 @@ public class OrderGrpcEndpoint implements OrderService {
     private final OrderPlacement placement;
     private final OrderBook book;
     private final OrderFeed feed;
-    private final OutboxRelay relay;
+    private final OutboxDelivery delivery;
     private final OrdersConfig config;
     private final int maxPending;
     private final AtomicInteger liveWatches;
     private final AtomicInteger liveLists;
 
     @Inject
-    public OrderGrpcEndpoint(OrderPlacement placement, OrderBook book, OrderFeed feed, OutboxRelay relay,
+    public OrderGrpcEndpoint(OrderPlacement placement, OrderBook book, OrderFeed feed, OutboxDelivery delivery,
             OrdersConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
+            @ConfigProperty(name = "app.streams.max-pending") int maxPending) {
         this.placement = placement;
         this.book = book;
         this.feed = feed;
-        this.relay = relay;
+        this.delivery = delivery;
         this.config = config;
         this.maxPending = maxPending;
         this.liveWatches = Meters.liveStreams(registry, "order.WatchOrder");
@@ -69,16 +70,16 @@ public class OrderGrpcEndpoint implements OrderService {
         Caller caller = Caller.current();
         return BlockingWork.onWorker(() -> {
             OrderBook.Cancellation cancellation = book.cancel(ownOrder(caller, request.getOrderId()).id);
-            relay.deliverSoon(cancellation.next());
+            delivery.deliverSoon(cancellation.next());
             return OrderMapper.toProto(cancellation.order());
         });
     }
 
     @Override
     public Multi<Order> listOrders(ListOrdersRequest request) {
-        int maxLimit = config.listMaxLimit();
+        int maxLimit = config.list().maxLimit();
         new Violations()
-                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .userId("user_id", request.getUserId())
                 .check(request.getLimit() >= 0 && request.getLimit() <= maxLimit, "limit",
                         "must be between 0 and " + maxLimit)
                 .throwIfAny();
@@ -112,7 +113,7 @@ public class OrderGrpcEndpoint implements OrderService {
     }
 
     private static String requireOrderId(String orderId) {
-        new Violations().text("order_id", orderId, OrderPlacement.MAX_KEY_LENGTH).throwIfAny();
+        new Violations().key("order_id", orderId).throwIfAny();
         return orderId;
     }
 }

@@ -3,7 +3,7 @@ package dev.grpcshop.order;
 import dev.grpcshop.api.common.v1.Money;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.order.v1.Order;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.grpc.Timestamps;
 
 final class OrderMapper {
 

@@ -4,11 +4,13 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
-import dev.grpcshop.platform.DuplicateKey;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Currencies;
-import dev.grpcshop.platform.Hashing;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.order.clients.UserClient;
+import dev.grpcshop.order.outbox.OutboxDelivery;
+import dev.grpcshop.platform.error.DuplicateKey;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.error.Currencies;
+import dev.grpcshop.platform.grpc.Hashing;
+import dev.grpcshop.platform.error.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,7 +23,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class OrderPlacement {
 
-    static final int MAX_KEY_LENGTH = 200;
     static final int MAX_SKU_LENGTH = 64;
     // Keeps every total far below Long.MAX_VALUE: 10^12 minor units per unit price.
     static final long MAX_UNIT_PRICE_MINOR = 1_000_000_000_000L;
@@ -29,9 +30,9 @@ public class OrderPlacement {
     @Inject
     OrderBook book;
     @Inject
-    UserCheck users;
+    UserClient users;
     @Inject
-    OutboxRelay relay;
+    OutboxDelivery delivery;
     @Inject
     OrdersConfig config;
 
@@ -54,16 +55,16 @@ public class OrderPlacement {
         if (created.charge() == null) {
             return sameRequest(created.order(), fingerprint);
         }
-        OrderEntity settled = relay.charge(created.charge());
-        return settled != null ? settled : book.get(created.order().id); // PENDING, or failed by a refusal
+        delivery.charge(created.charge());
+        return book.get(created.order().id); // settled, or PENDING for the outbox to charge later
     }
 
     /** Checks every field and returns the order total in minor units. */
     private long validate(CreateOrderRequest request) {
         Violations violations = new Violations()
-                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
-                .text("idempotency_key", request.getIdempotencyKey(), MAX_KEY_LENGTH)
-                .text("card_token", request.getCardToken(), MAX_KEY_LENGTH);
+                .userId("user_id", request.getUserId())
+                .key("idempotency_key", request.getIdempotencyKey())
+                .key("card_token", request.getCardToken());
         Currencies.check(violations, "currency", request.getCurrency());
         int maxItems = config.maxItems();
         if (request.getItemsCount() == 0) {

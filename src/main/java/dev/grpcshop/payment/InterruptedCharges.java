@@ -1,8 +1,8 @@
 package dev.grpcshop.payment;
 
-import dev.grpcshop.platform.ServiceRole;
-import dev.grpcshop.platform.ServiceRoles;
-import dev.grpcshop.platform.UnderWay;
+import dev.grpcshop.platform.runtime.ServiceRole;
+import dev.grpcshop.platform.runtime.ServiceRoles;
+import dev.grpcshop.platform.runtime.UnderWay;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package dev.grpcshop.payment;
 
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
-import dev.grpcshop.platform.EventHub;
+import dev.grpcshop.platform.stream.EventHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;

@@ -7,11 +7,11 @@ import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
 import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
-import dev.grpcshop.platform.BlockingWork;
-import dev.grpcshop.platform.Meters;
-import dev.grpcshop.platform.PacedStream;
-import dev.grpcshop.platform.ReplayThenLive;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.grpc.BlockingWork;
+import dev.grpcshop.platform.runtime.Meters;
+import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.stream.ReplayThenLive;
+import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
@@ -34,7 +34,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
 
     @Inject
     public PaymentGrpcEndpoint(Payments payments, PaymentLedger ledger, PaymentFeed feed, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending) {
+            @ConfigProperty(name = "app.streams.max-pending") int maxPending) {
         this.payments = payments;
         this.ledger = ledger;
         this.feed = feed;
@@ -64,7 +64,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
         switch (request.getTargetCase()) {
             case PAYMENT_ID -> {
                 String paymentId = request.getPaymentId();
-                new Violations().text("payment_id", paymentId, Payments.MAX_KEY_LENGTH).throwIfAny();
+                new Violations().key("payment_id", paymentId).throwIfAny();
                 return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> ReplayThenLive.wire(out,
                         consumer -> feed.subscribe(u -> {
                             if (u.getPaymentId().equals(paymentId)) {
@@ -79,7 +79,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
             }
             case USER_ID -> {
                 long userId = request.getUserId();
-                new Violations().check(userId > 0, "user_id", "must be a positive user id").throwIfAny();
+                new Violations().userId("user_id", userId).throwIfAny();
                 caller.requireActsFor(userId);
                 return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> out.onTermination(
                         feed.subscribe(u -> {
@@ -97,7 +97,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
 
     /** The payment, if the caller may see it: PERMISSION_DENIED for another user's payment. */
     private PaymentEntity ownPayment(Caller caller, String paymentId) {
-        new Violations().text("payment_id", paymentId, Payments.MAX_KEY_LENGTH).throwIfAny();
+        new Violations().key("payment_id", paymentId).throwIfAny();
         PaymentEntity payment = ledger.get(paymentId);
         caller.requireActsFor(payment.userId);
         return payment;

@@ -1,9 +1,9 @@
 package dev.grpcshop.payment;
 
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
-import dev.grpcshop.platform.DuplicateKey;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.error.DuplicateKey;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.grpc.Timestamps;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -84,6 +84,9 @@ public class PaymentLedger {
      */
     @Transactional
     public PaymentEntity transition(String id, PaymentState from, PaymentState to, String reason) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalArgumentException("a payment cannot move from " + from + " to " + to);
+        }
         PaymentEntity p = get(id);
         if (p.state != from) {
             return p;

@@ -3,7 +3,7 @@ package dev.grpcshop.payment;
 import dev.grpcshop.api.common.v1.Money;
 import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.grpc.Timestamps;
 
 final class PaymentMapper {
 

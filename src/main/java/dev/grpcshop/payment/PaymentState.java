@@ -1,6 +1,6 @@
 package dev.grpcshop.payment;
 
-/** PENDING -> AUTHORIZED -> CAPTURED, or PENDING -> DECLINED; CAPTURED -> REFUNDED. */
+/** PENDING -> AUTHORIZED -> CAPTURED, or DECLINED from PENDING or AUTHORIZED; CAPTURED -> REFUNDED. */
 public enum PaymentState {
     PENDING,
     AUTHORIZED,
@@ -8,7 +8,18 @@ public enum PaymentState {
     DECLINED,
     REFUNDED;
 
+    /** Settled: the processor has answered for good; a payment that is not may be taken over and finished. */
     public boolean isFinal() {
         return this == CAPTURED || this == DECLINED || this == REFUNDED;
+    }
+
+    /** Whether a payment in this state may move to {@code next}: the only moves the state machine has. */
+    public boolean canMoveTo(PaymentState next) {
+        return switch (this) {
+            case PENDING -> next == AUTHORIZED || next == DECLINED;
+            case AUTHORIZED -> next == CAPTURED || next == DECLINED;
+            case CAPTURED -> next == REFUNDED;
+            case DECLINED, REFUNDED -> false;
+        };
     }
 }

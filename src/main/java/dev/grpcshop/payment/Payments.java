@@ -3,12 +3,12 @@ package dev.grpcshop.payment;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
-import dev.grpcshop.platform.DuplicateKey;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Currencies;
-import dev.grpcshop.platform.Hashing;
-import dev.grpcshop.platform.Timestamps;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.error.DuplicateKey;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.error.Currencies;
+import dev.grpcshop.platform.grpc.Hashing;
+import dev.grpcshop.platform.grpc.Timestamps;
+import dev.grpcshop.platform.error.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,8 +27,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class Payments {
 
-    static final int MAX_KEY_LENGTH = 200;
-
     @Inject
     PaymentLedger ledger;
     @Inject
@@ -39,10 +37,10 @@ public class Payments {
 
     public PaymentEntity process(ProcessPaymentRequest request) {
         Violations violations = new Violations()
-                .text("idempotency_key", request.getIdempotencyKey(), MAX_KEY_LENGTH)
-                .text("order_id", request.getOrderId(), MAX_KEY_LENGTH)
-                .text("card_token", request.getCardToken(), MAX_KEY_LENGTH)
-                .check(request.getUserId() > 0, "user_id", "must be a positive user id")
+                .key("idempotency_key", request.getIdempotencyKey())
+                .key("order_id", request.getOrderId())
+                .key("card_token", request.getCardToken())
+                .userId("user_id", request.getUserId())
                 .check(request.hasAmount(), "amount", "is required");
         if (request.hasAmount()) {
             violations.check(request.getAmount().getAmountMinor() > 0, "amount.amount_minor", "must be positive");

@@ -1,7 +1,7 @@
 package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.User;
-import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.error.ApiError;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import jakarta.enterprise.context.ApplicationScoped;

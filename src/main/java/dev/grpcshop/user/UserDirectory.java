@@ -1,9 +1,9 @@
 package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.UserChange;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Timestamps;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.grpc.Timestamps;
+import dev.grpcshop.platform.error.Violations;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -128,9 +128,7 @@ public class UserDirectory {
     }
 
     private static void requireId(long id, String field) {
-        if (id <= 0) {
-            throw ApiError.invalidArgument(field, "must be a positive user id");
-        }
+        new Violations().userId(field, id).throwIfAny();
     }
 
     private static String normalize(String email) {

@@ -13,12 +13,12 @@ import dev.grpcshop.api.user.v1.UpdateUsersResponse;
 import dev.grpcshop.api.user.v1.UpsertUser;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
-import dev.grpcshop.platform.BlockingWork;
-import dev.grpcshop.platform.ClientStreamLimit;
-import dev.grpcshop.platform.GrpcErrors;
-import dev.grpcshop.platform.Meters;
-import dev.grpcshop.platform.PacedStream;
-import dev.grpcshop.platform.Violations;
+import dev.grpcshop.platform.grpc.BlockingWork;
+import dev.grpcshop.platform.grpc.ClientStreamLimit;
+import dev.grpcshop.platform.error.GrpcErrors;
+import dev.grpcshop.platform.runtime.Meters;
+import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
@@ -41,7 +41,7 @@ public class UserGrpcEndpoint implements UserService {
 
     private final UserDirectory directory;
     private final UserCache cache;
-    private final UserChangeFeed feed;
+    private final UserFeed feed;
     private final UsersConfig config;
     private final int maxPending;
     private final int maxStreamMessages;
@@ -50,9 +50,9 @@ public class UserGrpcEndpoint implements UserService {
     private final io.micrometer.core.instrument.Counter pagesRead;
 
     @Inject
-    public UserGrpcEndpoint(UserDirectory directory, UserCache cache, UserChangeFeed feed, UsersConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending", defaultValue = "1000") int maxPending,
-            @ConfigProperty(name = "app.limits.max-stream-messages", defaultValue = "10000") int maxStreamMessages) {
+    public UserGrpcEndpoint(UserDirectory directory, UserCache cache, UserFeed feed, UsersConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "app.streams.max-pending") int maxPending,
+            @ConfigProperty(name = "app.limits.max-stream-messages") int maxStreamMessages) {
         this.directory = directory;
         this.cache = cache;
         this.maxStreamMessages = maxStreamMessages;

@@ -2,8 +2,8 @@ package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserStatus;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.grpc.Timestamps;
 
 
 /** Maps between the stored user and its proto form. */

@@ -1,9 +1,9 @@
 package dev.grpcshop.user;
 
 import dev.grpcshop.api.user.v1.User;
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.GrpcErrors;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.error.GrpcErrors;
+import dev.grpcshop.platform.grpc.Timestamps;
 import dev.grpcshop.platform.security.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,6 +1,6 @@
 package dev.grpcshop.deploy;
 
-import dev.grpcshop.platform.ServiceRole;
+import dev.grpcshop.platform.runtime.ServiceRole;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;

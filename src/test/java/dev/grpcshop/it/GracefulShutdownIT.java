@@ -59,8 +59,8 @@ class GracefulShutdownIT {
     }
 
     @Test
-    void stoppingWhileTheOutboxRelayPollsLogsNoError() throws Exception {
-        // The relay polls every 20 ms here, so each stop is likely to land while a poll is due.
+    void stoppingWhileTheOutboxPollerPollsLogsNoError() throws Exception {
+        // The outbox poller polls every 20 ms here, so each stop is likely to land while a poll is due.
         List<String> options = onDatabase("grpcshop", "-Dapp.orders.outbox.poll-interval=0.02s");
         for (int stop = 1; stop <= 3; stop++) {
             PackagedApp app = PackagedApp.start(options);

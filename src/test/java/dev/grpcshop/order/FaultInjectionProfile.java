@@ -16,8 +16,8 @@ public class FaultInjectionProfile implements QuarkusTestProfile {
     static final int PAYMENT_B = freePort();
     static final int NOTIFICATIONS = freePort();
 
-    private static final String CHARGE = "dev.grpcshop.order.PaymentClient/charge/";
-    private static final String SEND = "dev.grpcshop.order.NotificationClient/send/";
+    private static final String CHARGE = "dev.grpcshop.order.clients.PaymentClient/charge/";
+    private static final String SEND = "dev.grpcshop.order.clients.NotificationClient/send/";
 
     @Override
     public Map<String, String> getConfigOverrides() {

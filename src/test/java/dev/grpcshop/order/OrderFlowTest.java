@@ -17,9 +17,10 @@ import dev.grpcshop.api.payment.v1.PaymentServiceGrpc;
 import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
+import dev.grpcshop.order.outbox.OutboxEntry;
 import dev.grpcshop.payment.PaymentLedger;
 import dev.grpcshop.payment.SimulatedPaymentProcessor;
-import dev.grpcshop.platform.Timestamps;
+import dev.grpcshop.platform.grpc.Timestamps;
 import dev.grpcshop.support.Shop;
 import dev.grpcshop.user.UserDirectory;
 import dev.grpcshop.user.UserState;
@@ -63,6 +64,8 @@ class OrderFlowTest {
     PaymentLedger ledger;
     @Inject
     OrderBook book;
+    @Inject
+    dev.grpcshop.order.outbox.OutboxStore outbox;
     @Inject
     SimulatedPaymentProcessor processor;
     @Inject
@@ -397,14 +400,14 @@ class OrderFlowTest {
         Payment captured = Payment.newBuilder().setId("payment-of-lease-test")
                 .setState(PaymentState.PAYMENT_STATE_CAPTURED).build();
 
-        List<OutboxEntry> owed = book.applyPayment(created.charge().id, captured).next();
+        List<OutboxEntry> owed = book.paymentAnswered(created.charge().id, captured);
 
         assertEquals(1, owed.size(), "the confirmation notification");
         Set<Long> due = new HashSet<>();
-        book.due(Timestamps.now(), 100_000).forEach(e -> due.add(e.id));
+        outbox.due(Timestamps.now(), 100_000).forEach(e -> due.add(e.id));
         assertTrue(!due.contains(created.charge().id) && !due.contains(owed.get(0).id),
                 "a relay poll now would deliver an entry its creator is delivering");
-        assertTrue(book.due(owed.get(0).nextAttemptAt.plusMillis(1), 100_000).stream()
+        assertTrue(outbox.due(owed.get(0).nextAttemptAt.plusMillis(1), 100_000).stream()
                 .anyMatch(e -> e.id.equals(owed.get(0).id)), "after the lease the relay takes over");
     }
 
@@ -423,7 +426,7 @@ class OrderFlowTest {
         assertEquals(3, entries.size());
         assertTrue(entries.stream().allMatch(e -> e.attempts == 1 && e.lastError == null), "each delivered once");
         Set<Long> dueAfterTheirLeases = new HashSet<>();
-        book.due(Timestamps.now().plus(Duration.ofHours(1)), 100_000).forEach(e -> dueAfterTheirLeases.add(e.id));
+        outbox.due(Timestamps.now().plus(Duration.ofHours(1)), 100_000).forEach(e -> dueAfterTheirLeases.add(e.id));
         assertTrue(entries.stream().noneMatch(e -> dueAfterTheirLeases.contains(e.id)), "none is delivered again");
         assertEquals(3, shop.notificationsOf(user).size());
     }

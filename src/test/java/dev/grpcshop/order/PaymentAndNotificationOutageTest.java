@@ -220,7 +220,7 @@ class PaymentAndNotificationOutageTest {
                 + "/" + s.getStatus().getStatusCode()).toList();
         List<String> expected = new ArrayList<>();
         for (int i = 1; i < attempts.size(); i++) {
-            expected.add("UNAVAILABLE/ERROR"); // a failed attempt is an error in the trace (FailedCallSpans)
+            expected.add("UNAVAILABLE/ERROR"); // a failed attempt is an error in the trace (FailedCallSpansInterceptor)
         }
         expected.add("OK/UNSET");
         assertTrue(attempts.size() >= 2, "the failed attempt and its retry are both in the order's trace: " + outcomes);
@@ -228,13 +228,13 @@ class PaymentAndNotificationOutageTest {
     }
 
     private double chargeBulkheadRejections() {
-        return registry.find("ft.bulkhead.calls.total").tag("method", "dev.grpcshop.order.PaymentClient.charge")
+        return registry.find("ft.bulkhead.calls.total").tag("method", "dev.grpcshop.order.clients.PaymentClient.charge")
                 .tag("bulkheadResult", "rejected").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private double circuitOpenings() {
         return registry.find("ft.circuitbreaker.opened.total")
-                .tag("method", "dev.grpcshop.order.PaymentClient.charge").counters().stream()
+                .tag("method", "dev.grpcshop.order.clients.PaymentClient.charge").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
     }
 }

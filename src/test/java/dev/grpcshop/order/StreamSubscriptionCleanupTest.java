@@ -16,7 +16,7 @@ import dev.grpcshop.api.user.v1.UserServiceGrpc;
 import dev.grpcshop.notification.NotificationInbox;
 import dev.grpcshop.payment.PaymentFeed;
 import dev.grpcshop.support.Shop;
-import dev.grpcshop.user.UserChangeFeed;
+import dev.grpcshop.user.UserFeed;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Gauge;
@@ -47,7 +47,7 @@ class StreamSubscriptionCleanupTest {
     @Inject
     MeterRegistry registry;
     @Inject
-    UserChangeFeed userFeed;
+    UserFeed userFeed;
     @Inject
     OrderFeed orderFeed;
     @Inject

@@ -70,7 +70,7 @@ class PaymentServiceTest {
     void aChargeLeftPendingByACrashIsFinishedOnceAfterResumeAfterAndForgetsItsCard() {
         // What a process that died right after storing the payment leaves behind: the PENDING row, no processor call.
         ProcessPaymentRequest request = charge("tok_visa");
-        PaymentEntity stored = ledger.findOrOpen(request.getIdempotencyKey(), dev.grpcshop.platform.Hashing.fingerprint(
+        PaymentEntity stored = ledger.findOrOpen(request.getIdempotencyKey(), dev.grpcshop.platform.grpc.Hashing.fingerprint(
                 request), request.getOrderId(), request.getUserId(), request.getAmount().getAmountMinor(),
                 request.getAmount().getCurrency(), request.getCardToken()).payment();
         // within app.payments.resume-after the charge may still be under way elsewhere: a retry leaves it alone

@@ -39,7 +39,7 @@ class SyncUsersStreamTest {
     @Inject
     MeterRegistry registry;
     @Inject
-    UserChangeFeed feed;
+    UserFeed feed;
 
     ManagedChannel channel;
 

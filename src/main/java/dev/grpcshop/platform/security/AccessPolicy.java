@@ -1,6 +1,6 @@
 package dev.grpcshop.platform.security;
 
-import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.error.ApiError;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.grpcshop.platform.security;
 
-import dev.grpcshop.platform.ServiceRole;
-import dev.grpcshop.platform.ServiceRoles;
+import dev.grpcshop.platform.runtime.ServiceRole;
+import dev.grpcshop.platform.runtime.ServiceRoles;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

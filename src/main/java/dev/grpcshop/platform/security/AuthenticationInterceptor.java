@@ -1,7 +1,7 @@
 package dev.grpcshop.platform.security;
 
-import dev.grpcshop.platform.ApiError;
-import dev.grpcshop.platform.GrpcErrors;
+import dev.grpcshop.platform.error.ApiError;
+import dev.grpcshop.platform.error.GrpcErrors;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -55,7 +55,7 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
     @Inject
     DevIdentity devIdentity;
 
-    @ConfigProperty(name = "app.auth.open-reflection", defaultValue = "true")
+    @ConfigProperty(name = "app.auth.open-reflection")
     boolean openReflection;
 
     @Override

@@ -1,6 +1,6 @@
 package dev.grpcshop.platform.security;
 
-import dev.grpcshop.platform.ApiError;
+import dev.grpcshop.platform.error.ApiError;
 import io.grpc.Context;
 
 import java.util.Set;
@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Who is calling: the subject and roles of the call's verified bearer token. The
  * {@link AuthenticationInterceptor} puts it into the call's gRPC Context; endpoints read it with
- * {@link #current()} when the call starts ({@link dev.grpcshop.platform.BlockingWork} attaches the Context on
+ * {@link #current()} when the call starts ({@link dev.grpcshop.platform.grpc.BlockingWork} attaches the Context on
  * its worker thread too; a stream's later hops do not carry it).
  */
 public record Caller(String subject, Set<String> roles) {

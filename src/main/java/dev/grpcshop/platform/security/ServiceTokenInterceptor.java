@@ -28,10 +28,10 @@ public class ServiceTokenInterceptor implements ClientInterceptor {
     private record Token(String value, Instant renewAt) {
     }
 
-    @ConfigProperty(name = "app.auth.service-subject", defaultValue = "grpcshop-order")
+    @ConfigProperty(name = "app.auth.service-subject")
     String subject;
 
-    @ConfigProperty(name = "smallrye.jwt.new-token.lifespan", defaultValue = "300")
+    @ConfigProperty(name = "smallrye.jwt.new-token.lifespan")
     long lifespanSeconds;
 
     private volatile Token token;

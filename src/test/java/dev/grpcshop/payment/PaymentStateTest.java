@@ -1,0 +1,37 @@
+package dev.grpcshop.payment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The payment state machine on its own (no Quarkus): exactly these moves, and which states are settled. */
+class PaymentStateTest {
+
+    @Test
+    void theOnlyMovesArePendingAuthorizedCapturedRefundedAndADeclineBeforeCapture() {
+        Set<String> moves = new TreeSet<>();
+        for (PaymentState from : PaymentState.values()) {
+            for (PaymentState to : PaymentState.values()) {
+                if (from.canMoveTo(to)) {
+                    moves.add(from + "->" + to);
+                }
+            }
+        }
+        assertEquals(Set.of("PENDING->AUTHORIZED", "PENDING->DECLINED", "AUTHORIZED->CAPTURED", "AUTHORIZED->DECLINED",
+                "CAPTURED->REFUNDED"), moves);
+    }
+
+    @Test
+    void onlyCapturedDeclinedAndRefundedAreSettled() {
+        Set<PaymentState> settled = new TreeSet<>();
+        for (PaymentState state : PaymentState.values()) {
+            if (state.isFinal()) {
+                settled.add(state);
+            }
+        }
+        assertEquals(Set.of(PaymentState.CAPTURED, PaymentState.DECLINED, PaymentState.REFUNDED), settled);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.grpcshop.notification;
 
+import dev.grpcshop.platform.stream.StreamsConfig;
 import dev.grpcshop.api.notification.v1.ListNotificationsRequest;
 import dev.grpcshop.api.notification.v1.Notification;
 import dev.grpcshop.api.notification.v1.NotificationService;
@@ -15,7 +16,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,11 +33,11 @@ public class NotificationGrpcEndpoint implements NotificationService {
 
     @Inject
     public NotificationGrpcEndpoint(NotificationInbox inbox, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending") int maxPending,
-            @ConfigProperty(name = "app.notifications.list.max-limit") int maxLimit) {
+            StreamsConfig streams,
+            NotificationsConfig config) {
         this.inbox = inbox;
-        this.maxPending = maxPending;
-        this.maxLimit = maxLimit;
+        this.maxPending = streams.maxPending();
+        this.maxLimit = config.list().maxLimit();
         this.liveSubscriptions = Meters.liveStreams(registry, "notification.Subscribe");
         this.liveLists = Meters.liveStreams(registry, "notification.ListNotifications");
     }

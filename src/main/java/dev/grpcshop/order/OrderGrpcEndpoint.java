@@ -1,5 +1,6 @@
 package dev.grpcshop.order;
 
+import dev.grpcshop.platform.stream.StreamsConfig;
 import dev.grpcshop.api.order.v1.CancelOrderRequest;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.GetOrderRequest;
@@ -19,7 +20,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,13 +42,13 @@ public class OrderGrpcEndpoint implements OrderService {
     @Inject
     public OrderGrpcEndpoint(OrderPlacement placement, OrderBook book, OrderFeed feed, OutboxDelivery delivery,
             OrdersConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending") int maxPending) {
+            StreamsConfig streams) {
         this.placement = placement;
         this.book = book;
         this.feed = feed;
         this.delivery = delivery;
         this.config = config;
-        this.maxPending = maxPending;
+        this.maxPending = streams.maxPending();
         this.liveWatches = Meters.liveStreams(registry, "order.WatchOrder");
         this.liveLists = Meters.liveStreams(registry, "order.ListOrders");
     }

@@ -8,7 +8,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -33,8 +32,8 @@ public class InterruptedCharges {
     Payments payments;
     @Inject
     ServiceRoles roles;
-    @ConfigProperty(name = "app.payments.resume-after")
-    Duration resumeAfter;
+    @Inject
+    PaymentsConfig config;
 
     private final UnderWay underWay = new UnderWay();
     private ScheduledExecutorService sweeper;
@@ -43,11 +42,11 @@ public class InterruptedCharges {
         if (!roles.runs(ServiceRole.PAYMENT)) {
             return;
         }
-        if (resumeAfter.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalStateException("app.payments.resume-after (" + resumeAfter
+        if (config.resumeAfter().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalStateException("app.payments.resume-after (" + config.resumeAfter()
                     + ") must be at least 1s and longer than a charge can take");
         }
-        long every = resumeAfter.toMillis() / 2;
+        long every = config.resumeAfter().toMillis() / 2;
         sweeper = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "payment-sweep"));
         sweeper.scheduleWithFixedDelay(this::sweepOnce, 0, every, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.grpcshop.payment;
 
+import dev.grpcshop.platform.stream.StreamsConfig;
 import dev.grpcshop.api.payment.v1.GetPaymentRequest;
 import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.PaymentService;
@@ -18,7 +19,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,11 +34,11 @@ public class PaymentGrpcEndpoint implements PaymentService {
 
     @Inject
     public PaymentGrpcEndpoint(Payments payments, PaymentLedger ledger, PaymentFeed feed, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending") int maxPending) {
+            StreamsConfig streams) {
         this.payments = payments;
         this.ledger = ledger;
         this.feed = feed;
-        this.maxPending = maxPending;
+        this.maxPending = streams.maxPending();
         this.liveStreams = Meters.liveStreams(registry, "payment.StreamPaymentUpdates");
     }
 

@@ -11,9 +11,7 @@ import dev.grpcshop.platform.grpc.Timestamps;
 import dev.grpcshop.platform.error.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -31,9 +29,8 @@ public class Payments {
     PaymentLedger ledger;
     @Inject
     PaymentProcessor processor;
-    /** Longer than a live charge can take (authorize + capture, each bounded by the processor timeout). */
-    @ConfigProperty(name = "app.payments.resume-after")
-    Duration resumeAfter;
+    @Inject
+    PaymentsConfig config;
 
     public PaymentEntity process(ProcessPaymentRequest request) {
         Violations violations = new Violations()
@@ -73,7 +70,7 @@ public class Payments {
      * one caller only, whichever takes it over first.
      */
     public int resumeInterrupted(int limit) {
-        Instant untouchedSince = Timestamps.now().minus(resumeAfter);
+        Instant untouchedSince = Timestamps.now().minus(config.resumeAfter());
         int resumed = 0;
         for (String id : ledger.interrupted(untouchedSince, limit)) {
             Optional<PaymentEntity> taken = ledger.takeOver(id, untouchedSince);
@@ -86,7 +83,7 @@ public class Payments {
     }
 
     private PaymentEntity resumeIfInterrupted(PaymentEntity payment) {
-        return ledger.takeOver(payment.id, Timestamps.now().minus(resumeAfter)).map(this::settle).orElse(payment);
+        return ledger.takeOver(payment.id, Timestamps.now().minus(config.resumeAfter())).map(this::settle).orElse(payment);
     }
 
     public PaymentEntity refund(String paymentId) {

@@ -2,7 +2,6 @@ package dev.grpcshop.payment;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,13 +52,10 @@ public class SimulatedPaymentProcessor implements PaymentProcessor {
     });
     private static final int REMEMBERED = 100_000;
 
-    public SimulatedPaymentProcessor(
-            @ConfigProperty(name = "app.payments.simulator.latency") Duration latency,
-            @ConfigProperty(name = "app.payments.processor-timeout") Duration processorTimeout,
-            @ConfigProperty(name = "app.payments.simulator.journal") Optional<Path> journal) {
-        this.latency = latency;
-        this.processorTimeout = processorTimeout;
-        this.journal = journal;
+    public SimulatedPaymentProcessor(PaymentsConfig config) {
+        this.latency = config.simulator().latency();
+        this.processorTimeout = config.processorTimeout();
+        this.journal = config.simulator().journal();
         journal.filter(Files::exists).ifPresent(this::readJournal);
     }
 

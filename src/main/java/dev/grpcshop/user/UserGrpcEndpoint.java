@@ -1,5 +1,7 @@
 package dev.grpcshop.user;
 
+import dev.grpcshop.platform.grpc.LimitsConfig;
+import dev.grpcshop.platform.stream.StreamsConfig;
 import com.google.rpc.Code;
 import dev.grpcshop.api.user.v1.CreateUserRequest;
 import dev.grpcshop.api.user.v1.GetUserRequest;
@@ -27,7 +29,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -51,12 +52,11 @@ public class UserGrpcEndpoint implements UserService {
 
     @Inject
     public UserGrpcEndpoint(UserDirectory directory, UserCache cache, UserFeed feed, UsersConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "app.streams.max-pending") int maxPending,
-            @ConfigProperty(name = "app.limits.max-stream-messages") int maxStreamMessages) {
+            StreamsConfig streams, LimitsConfig limits) {
         this.directory = directory;
         this.cache = cache;
-        this.maxStreamMessages = maxStreamMessages;
-        this.maxPending = maxPending;
+        this.maxStreamMessages = limits.maxStreamMessages();
+        this.maxPending = streams.maxPending();
         this.feed = feed;
         this.config = config;
         this.liveListStreams = Meters.liveStreams(registry, "user.ListUsers");

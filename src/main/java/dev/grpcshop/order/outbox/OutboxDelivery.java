@@ -61,7 +61,7 @@ public class OutboxDelivery {
      */
     private final Queue<Long> delivered = new ConcurrentLinkedQueue<>();
     /** Deliveries and polls under way, which shutdown waits for. */
-    final UnderWay underWay = new UnderWay();
+    private final UnderWay underWay = new UnderWay();
     private Timer notificationLag;
 
     @PostConstruct
@@ -135,6 +135,21 @@ public class OutboxDelivery {
         } finally {
             underWay.exit();
         }
+    }
+
+    /** Whether shutdown has begun: no delivery starts any more. */
+    boolean isClosing() {
+        return underWay.isClosed();
+    }
+
+    /**
+     * Starts no delivery any more and waits (at most {@code max}) for those under way, then marks what they delivered
+     * done. Beans are called through their proxies, so other beans reach this state only through methods like this.
+     */
+    void close(Duration max) throws InterruptedException {
+        underWay.close();
+        underWay.awaitNone(max);
+        markDelivered();
     }
 
     /** Marks the entries delivered since the last call done; those it cannot mark wait for the next call. */

@@ -10,6 +10,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -123,7 +124,7 @@ public class OutboxPoller {
         Semaphore slots = new Semaphore(config.outbox().concurrency());
         CountDownLatch finished = new CountDownLatch(due.size());
         for (OutboxEntry entry : due) {
-            if (delivery.underWay.isClosed() || !store.claim(entry.id, now)) {
+            if (delivery.isClosing() || !store.claim(entry.id, now)) {
                 finished.countDown(); // closing: the rest stay due for the next poll, here or on another instance
                 continue;
             }
@@ -147,15 +148,15 @@ public class OutboxPoller {
 
     /**
      * At shutdown (SIGTERM, a rolling update) no new delivery starts, and those under way may finish before the
-     * database and the container close under them: cut off, they failed with errors in the log. An entry not
-     * delivered keeps its lease and is delivered after it by whichever instance polls next.
+     * database and the container close under them: cut off, they failed with errors in the log. This runs after health reports NOT_SERVING (priority 50) and before the
+     * gRPC drain (ShutdownDrainInterceptor, priority 100): a delivery calls services this instance may serve itself,
+     * and a call that arrived after the drain met a closed database. An entry not delivered keeps its lease and is
+     * delivered after it by whichever instance polls next.
      */
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        delivery.underWay.close();
+    void stop(@Observes @Priority(60) ShutdownEvent event) throws InterruptedException {
         if (poller != null) {
-            poller.shutdown(); // the poll under way is counted in underWay
+            poller.shutdown(); // a poll under way is counted among the deliveries under way
         }
-        delivery.underWay.awaitNone(SHUTDOWN_WAIT);
-        delivery.markDelivered();
+        delivery.close(SHUTDOWN_WAIT);
     }
 }

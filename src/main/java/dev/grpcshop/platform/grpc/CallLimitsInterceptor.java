@@ -1,5 +1,6 @@
 package dev.grpcshop.platform.grpc;
 
+import jakarta.inject.Inject;
 import dev.grpcshop.platform.error.ApiError;
 import dev.grpcshop.platform.error.GrpcErrors;
 
@@ -11,9 +12,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,17 +24,17 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class CallLimitsInterceptor implements ServerInterceptor {
 
-    @ConfigProperty(name = "app.limits.max-deadline")
-    Duration maxDeadline;
+    @Inject
+    LimitsConfig limits;
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         Deadline deadline = io.grpc.Context.current().getDeadline();
         if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY && deadline != null
-                && deadline.timeRemaining(TimeUnit.MILLISECONDS) > maxDeadline.toMillis()) {
+                && deadline.timeRemaining(TimeUnit.MILLISECONDS) > limits.maxDeadline().toMillis()) {
             return GrpcErrors.refuse(call, ApiError.invalidArgument("grpc-timeout",
-                    "the call's deadline must be at most " + maxDeadline.toSeconds() + " s"));
+                    "the call's deadline must be at most " + limits.maxDeadline().toSeconds() + " s"));
         }
         return next.startCall(call, headers);
     }

@@ -1,10 +1,10 @@
 package dev.grpcshop.platform.grpc;
 
+import jakarta.inject.Inject;
 import io.quarkus.grpc.api.ServerBuilderCustomizer;
 import io.quarkus.grpc.runtime.config.GrpcServerConfiguration;
 import io.vertx.grpc.VertxServerBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Caps the concurrent calls (HTTP/2 streams) one client connection may hold open, advertised to the
@@ -14,11 +14,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ConnectionLimits implements ServerBuilderCustomizer<VertxServerBuilder> {
 
-    @ConfigProperty(name = "app.limits.max-concurrent-streams")
-    int maxConcurrentStreams;
+    @Inject
+    LimitsConfig limits;
 
     @Override
     public void customize(GrpcServerConfiguration config, VertxServerBuilder builder) {
-        builder.nettyBuilder().maxConcurrentCallsPerConnection(maxConcurrentStreams);
+        builder.nettyBuilder().maxConcurrentCallsPerConnection(limits.maxConcurrentStreams());
     }
 }

@@ -14,7 +14,6 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -55,14 +54,14 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
     @Inject
     DevIdentity devIdentity;
 
-    @ConfigProperty(name = "app.auth.open-reflection")
-    boolean openReflection;
+    @Inject
+    AuthConfig auth;
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (AccessPolicy.isOpen(call.getMethodDescriptor().getServiceName(), openReflection)) {
+        if (AccessPolicy.isOpen(call.getMethodDescriptor().getServiceName(), auth.openReflection())) {
             return next.startCall(call, headers);
         }
         try {

@@ -1,5 +1,6 @@
 package dev.grpcshop.platform.security;
 
+import jakarta.inject.Inject;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -28,8 +29,8 @@ public class ServiceTokenInterceptor implements ClientInterceptor {
     private record Token(String value, Instant renewAt) {
     }
 
-    @ConfigProperty(name = "app.auth.service-subject")
-    String subject;
+    @Inject
+    AuthConfig auth;
 
     @ConfigProperty(name = "smallrye.jwt.new-token.lifespan")
     long lifespanSeconds;
@@ -51,7 +52,7 @@ public class ServiceTokenInterceptor implements ClientInterceptor {
         Token current = token;
         if (current == null || Instant.now().isAfter(current.renewAt())) {
             // renewed when a third of its life is left, so a token never expires in flight
-            current = new Token(Jwt.subject(subject).groups(Set.of(Caller.SERVICE)).sign(),
+            current = new Token(Jwt.subject(auth.serviceSubject()).groups(Set.of(Caller.SERVICE)).sign(),
                     Instant.now().plus(Duration.ofSeconds(lifespanSeconds * 2 / 3)));
             token = current;
         }

@@ -82,8 +82,16 @@ public class Payments {
         return resumed;
     }
 
+    /**
+     * A payment changed within resume-after is still being charged elsewhere and is answered as it is, without the
+     * takeover's write transaction (the outbox retries a pending charge every few seconds); an older one is taken over.
+     */
     private PaymentEntity resumeIfInterrupted(PaymentEntity payment) {
-        return ledger.takeOver(payment.id, Timestamps.now().minus(config.resumeAfter())).map(this::settle).orElse(payment);
+        Instant untouchedSince = Timestamps.now().minus(config.resumeAfter());
+        if (!payment.updatedAt.isBefore(untouchedSince)) {
+            return payment;
+        }
+        return ledger.takeOver(payment.id, untouchedSince).map(this::settle).orElse(payment);
     }
 
     public PaymentEntity refund(String paymentId) {

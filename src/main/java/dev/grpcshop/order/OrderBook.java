@@ -1,5 +1,6 @@
 package dev.grpcshop.order;
 
+import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.payment.v1.Payment;
@@ -164,7 +165,7 @@ public class OrderBook implements ChargeOutcomes {
     record Cancellation(OrderEntity order, List<OutboxEntry> next) {
     }
 
-    private OutboxEntry notify(OrderEntity order, dev.grpcshop.api.notification.v1.SendNotificationRequest request) {
+    private OutboxEntry notify(OrderEntity order, SendNotificationRequest request) {
         return outbox.enqueueLeased(order.id, OutboxEntry.Kind.NOTIFY, request.getIdempotencyKey(),
                 request.toByteArray());
     }

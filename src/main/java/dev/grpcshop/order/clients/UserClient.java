@@ -1,6 +1,5 @@
 package dev.grpcshop.order.clients;
 
-import com.google.rpc.Code;
 import dev.grpcshop.api.user.v1.GetUserRequest;
 import dev.grpcshop.api.user.v1.User;
 import dev.grpcshop.api.user.v1.UserService;
@@ -42,9 +41,7 @@ public class UserClient {
                 })
                 .await().indefinitely();
         if (user.getStatus() != UserStatus.USER_STATUS_ACTIVE) {
-            throw ApiError.of(Code.FAILED_PRECONDITION, "user " + userId + " is not active",
-                    com.google.rpc.ErrorInfo.newBuilder().setReason("USER_NOT_ACTIVE").setDomain(ApiError.DOMAIN)
-                            .build());
+            throw ApiError.failedPrecondition("USER_NOT_ACTIVE", "user " + userId + " is not active");
         }
     }
 }

@@ -71,25 +71,19 @@ public class OutboxDelivery {
     }
 
     /**
-     * Delivers a CHARGE entry whose lease the caller holds and applies the outcome to its order. Returns whether the
-     * payment is settled (the order then is too). Never throws.
+     * Delivers a CHARGE entry whose lease the caller holds and applies the outcome to its order; a payment still in
+     * progress elsewhere leaves the entry due again after a backoff. Never throws.
      */
-    public boolean charge(OutboxEntry entry) {
+    public void charge(OutboxEntry entry) {
         try {
             Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OutboxStore.decode(entry.payload)));
             List<OutboxEntry> next = outcomes.paymentAnswered(entry.id, payment);
-            boolean settled = switch (payment.getState()) {
-                case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED -> true;
-                default -> false;
-            };
-            if (!settled) {
-                store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+            switch (payment.getState()) {
+                case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED -> deliverSoon(next);
+                default -> store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
             }
-            deliverSoon(next);
-            return settled;
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
             onFailure(entry, failure);
-            return false;
         }
     }
 

@@ -75,24 +75,25 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError failedPrecondition(String reason, String message) {
-        return of(Code.FAILED_PRECONDITION, message,
-                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+        return withReason(Code.FAILED_PRECONDITION, reason, message);
     }
 
     /** No valid credentials: the caller must (re)authenticate. The message never repeats the token. */
     public static ApiError unauthenticated(String reason, String message) {
-        return of(Code.UNAUTHENTICATED, message,
-                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+        return withReason(Code.UNAUTHENTICATED, reason, message);
     }
 
     /** Valid credentials, but not for this method or this data. */
     public static ApiError permissionDenied(String reason, String message) {
-        return of(Code.PERMISSION_DENIED, message,
-                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+        return withReason(Code.PERMISSION_DENIED, reason, message);
     }
 
     public static ApiError resourceExhausted(String reason, String message) {
-        return of(Code.RESOURCE_EXHAUSTED, message,
-                ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
+        return withReason(Code.RESOURCE_EXHAUSTED, reason, message);
+    }
+
+    /** The status with an ErrorInfo naming the machine-readable reason in this API's domain. */
+    public static ApiError withReason(Code code, String reason, String message) {
+        return of(code, message, ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build());
     }
 }

@@ -3,7 +3,6 @@ package dev.grpcshop.platform.error;
 import dev.grpcshop.platform.grpc.TransientFailure;
 
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.StatusException;
@@ -51,27 +50,23 @@ public class GrpcErrors implements ExceptionHandlerProvider {
         }
         if (t instanceof TransientFailure || t instanceof CircuitBreakerOpenException || t instanceof TimeoutException) {
             // a dependency is down or slow: the client may retry later
-            return ApiError.of(t instanceof TimeoutException ? Code.DEADLINE_EXCEEDED : Code.UNAVAILABLE,
-                    "a service this call depends on is unavailable, retry later",
-                    ErrorInfo.newBuilder().setReason("DEPENDENCY_UNAVAILABLE").setDomain(ApiError.DOMAIN).build())
-                    .status();
+            return ApiError.withReason(t instanceof TimeoutException ? Code.DEADLINE_EXCEEDED : Code.UNAVAILABLE,
+                    "DEPENDENCY_UNAVAILABLE", "a service this call depends on is unavailable, retry later").status();
         }
         if (t instanceof BulkheadException) {
             return ApiError.resourceExhausted("TOO_MANY_CONCURRENT_CALLS",
                     "too many calls in progress to a dependency, retry later").status();
         }
         if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
-            return ApiError.of(Code.ABORTED, "concurrent modification, retry the request",
-                    ErrorInfo.newBuilder().setReason("CONCURRENT_MODIFICATION").setDomain(ApiError.DOMAIN).build())
-                    .status();
+            return ApiError.withReason(Code.ABORTED, "CONCURRENT_MODIFICATION",
+                    "concurrent modification, retry the request").status();
         }
         String database = databaseUnavailable(failure);
         if (database != null) {
             // an outage, not a bug: no stack trace per call, and the client may retry (as the order flow does)
             LOG.warnf("database unavailable while serving a call: %s", database);
-            return ApiError.of(Code.UNAVAILABLE, "the database is unavailable, retry later",
-                    ErrorInfo.newBuilder().setReason("DATABASE_UNAVAILABLE").setDomain(ApiError.DOMAIN).build())
-                    .status();
+            return ApiError.withReason(Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                    "the database is unavailable, retry later").status();
         }
         LOG.error("unexpected failure while serving a call", t);
         return com.google.rpc.Status.newBuilder().setCode(Code.INTERNAL.getNumber())

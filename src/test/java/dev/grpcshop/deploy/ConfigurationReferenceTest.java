@@ -24,14 +24,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void everyAppKeyOfTheApplicationIsDocumentedAndEveryDocumentedOneExists() throws IOException {
-        Set<String> configured = new TreeSet<>();
-        for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
-            // "#app.x=" (commented out, nothing after =) is an optional key without a default
-            Matcher key = Pattern.compile("^(%[\\w,-]+\\.|#)?(app\\.[^=\\s]+)=").matcher(line);
-            if (key.find()) {
-                configured.add(key.group(2));
-            }
-        }
+        Set<String> configured = configuredKeys();
         Set<String> documented = documentedKeys(Files.readString(Path.of("docs/configuration.md")));
 
         Set<String> undocumented = new TreeSet<>(configured);
@@ -44,20 +37,27 @@ class ConfigurationReferenceTest {
 
     @Test
     void everyKeyAProtoCommentNamesExists() throws IOException {
-        Set<String> configured = new TreeSet<>();
-        for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
-            if (line.startsWith("app.")) {
-                configured.add(line.substring(0, line.indexOf('=')));
-            }
-        }
         Set<String> named = new TreeSet<>();
         try (Stream<Path> protos = Files.walk(Path.of("proto"))) {
             for (Path proto : protos.filter(p -> p.toString().endsWith(".proto")).toList()) {
                 named.addAll(keysIn(Files.readString(proto)));
             }
         }
-        named.removeAll(configured);
+        named.removeAll(configuredKeys());
         assertEquals(Set.of(), named, "keys named in proto/ comments that the application does not have");
+    }
+
+    /** The app.* keys application.properties sets, in any profile; "#app.x=" is an optional key without a default. */
+    private static Set<String> configuredKeys() throws IOException {
+        Set<String> configured = new TreeSet<>();
+        Pattern setting = Pattern.compile("^(%[\\w,-]+\\.|#)?(app\\.[^=\\s]+)=");
+        for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
+            Matcher key = setting.matcher(line);
+            if (key.find()) {
+                configured.add(key.group(2));
+            }
+        }
+        return configured;
     }
 
     /** The app.* keys in the first column of the reference's tables; "`a.b.c` / `d`" names a.b.c and a.b.d. */

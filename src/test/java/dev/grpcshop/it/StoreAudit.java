@@ -57,10 +57,10 @@ final class StoreAudit {
         Map<String, Integer> notificationsPerOrder = new HashMap<>();
         query(stores.notifications(), stores.user(), "select idempotency_key from notifications",
                 r -> notificationsPerOrder.merge(r.getString(1).split(":")[1], 1, Integer::sum));
-        int outboxOpen = count(stores.orders(), stores.user(), "select count(*) from order_outbox where done_at is null");
+        int outboxOpen = countRows(stores.orders(), stores.user(), "select count(*) from order_outbox where done_at is null");
 
         counts.put("answered", load.answered.size());
-        count("refused or never answered", load.refused.size(), load.refused);
+        countWithExamples("refused or never answered", load.refused);
         int lost = 0;
         int wrongOutcome = 0;
         for (OrderLoad.Answered a : load.answered.values()) {
@@ -169,8 +169,8 @@ final class StoreAudit {
         assertEquals(Map.of(), problems, this::toString);
     }
 
-    private void count(String name, int n, List<String> what) {
-        counts.put(name, n);
+    private void countWithExamples(String name, List<String> what) {
+        counts.put(name, what.size());
         what.stream().limit(3).forEach(this::example);
     }
 
@@ -206,7 +206,7 @@ final class StoreAudit {
         return rows;
     }
 
-    private static int count(String url, String user, String sql) throws SQLException {
+    private static int countRows(String url, String user, String sql) throws SQLException {
         int[] n = {0};
         query(url, user, sql, r -> n[0] = r.getInt(1));
         return n[0];

@@ -4,18 +4,24 @@ import dev.grpcshop.api.user.v1.UserChange;
 import dev.grpcshop.platform.error.ApiError;
 import dev.grpcshop.platform.grpc.Timestamps;
 import dev.grpcshop.platform.error.Violations;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.hibernate.exception.ConstraintViolationException;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The users and the rules for changing them. Every method is one transaction: a change is stored
+ * The users and the rules for changing them. Every change is one transaction: it is stored
  * whole or not at all, and is announced ({@link UserChanged}) only after it commits.
  */
 @ApplicationScoped
@@ -23,6 +29,9 @@ public class UserDirectory {
 
     @Inject
     Event<UserChanged> changes;
+
+    @Inject
+    DataSource dataSource;
 
     /** A requested change of a user; a null field stays as it is. */
     public record UserPatch(String name, String email, UserState status) {
@@ -97,11 +106,31 @@ public class UserDirectory {
                 .setUser(dev.grpcshop.api.user.v1.User.newBuilder().setId(id)).build(), origin));
     }
 
-    /** Up to {@code size} users with id above {@code afterId}, in id order, skipping {@code offset}. */
-    @Transactional
+    /**
+     * Up to {@code size} users with id above {@code afterId}, in id order, skipping {@code offset}. One SQL
+     * statement on an autocommit connection: through Hibernate in a JTA transaction this read of a few columns
+     * was over two fifths of ListUsers' server CPU.
+     */
     public List<UserRow> page(long afterId, int offset, int size) {
-        return UserEntity.find("id > ?1", Sort.by("id"), afterId).project(UserRow.class)
-                .range(offset, offset + size - 1).list();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT id, name, email, status, created_at, updated_at, version FROM users"
+                                + " WHERE id > ? ORDER BY id LIMIT ? OFFSET ?")) {
+            select.setLong(1, afterId);
+            select.setInt(2, size);
+            select.setInt(3, offset);
+            List<UserRow> page = new ArrayList<>(size);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    page.add(new UserRow(row.getLong(1), row.getString(2), row.getString(3),
+                            UserState.valueOf(row.getString(4)), row.getObject(5, OffsetDateTime.class).toInstant(),
+                            row.getObject(6, OffsetDateTime.class).toInstant(), row.getLong(7)));
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading a page of users failed", e); // GrpcErrors maps its SQLState
+        }
     }
 
     private void persist(UserEntity user) {

@@ -10,7 +10,11 @@ import io.grpc.ServerInterceptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Makes the {@link CallReadiness} of each call available to the service code that serves it. */
+/**
+ * Makes the {@link CallReadiness} of each call that streams responses available to the service code that serves
+ * it. Calls answered with one message skip it: a gRPC context per call and one more listener layer were a few per
+ * cent of GetUser's CPU, for nothing.
+ */
 @GlobalInterceptor
 @ApplicationScoped
 public class CallReadinessInterceptor implements ServerInterceptor {
@@ -18,6 +22,9 @@ public class CallReadinessInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
+        if (call.getMethodDescriptor().getType().serverSendsOneMessage()) {
+            return next.startCall(call, headers);
+        }
         CallReadiness readiness = new CallReadiness(call);
         Context context = Context.current().withValue(CallReadiness.KEY, readiness);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(

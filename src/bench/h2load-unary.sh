@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# GetUser and ListUsers under h2load (nghttp2-client: C, one thread, it costs far less than either server), alternating
+# grpcshop (the packaged JVM jar with Dockerfile.jvm's options, or a native executable) and the plain grpc-java
+# baseline (src/bench/java/.../PlainGrpcUserServer.java) in one run, on the same data. Prints a Markdown table: calls/s,
+# mean latency, and the server's CPU per call read from /proc over the measured part only. Loopback only; bounded.
+#
+# Usage: src/bench/h2load-unary.sh [rounds]     (default 2; about 1 minute per round)
+#   GRPCSHOP_NATIVE=target/...-runner  measures that native executable instead of the JVM jar
+#   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
+# Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
+# database: grpcshop on a new embedded H2 file (the durable default URL), the baseline in memory; both hold the same
+# 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every grpcshop call carries an admin bearer token.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp2-client" >&2; exit 2; }
+ROUNDS=${1:-2}
+CLIENTS=${H2LOAD_CLIENTS:-4} STREAMS=${H2LOAD_STREAMS:-32}
+GETUSER_WARMUP=${GETUSER_WARMUP:-100000} GETUSER_CALLS=${GETUSER_CALLS:-200000}
+LIST_WARMUP=${LIST_WARMUP:-30000} LIST_CALLS=${LIST_CALLS:-60000}
+[ -f target/bench-classes/dev/grpcshop/bench/PlainGrpcUserServer.class ] || src/bench/run-benchmarks.sh --compile-only
+WORK=$(mktemp -d /tmp/h2load-unary.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+TOKEN=$(java src/dev/MintToken.java --roles admin --ttl 7200)
+APP_JVM_OPTIONS=$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm | tr '\n' ' ')
+
+# gRPC messages as h2load sends them: 5-byte frame header (not compressed, big-endian length) + protobuf bytes
+frame() { printf '\x00\x00\x00\x00'"\\x$(printf %02x $(($(printf "$1" | wc -c))))$1"; }
+frame '\x08\x01' > "$WORK/get-user-1.bin"                  # GetUserRequest{id: 1}
+frame '\x08\x0a' > "$WORK/list-10.bin"                     # ListUsersRequest{limit: 10}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+
+# h2load against PORT/METHOD with BODY, N calls; prints "calls/s mean-latency" of that run
+load() { # port method body calls
+  local out
+  out=$(h2load -c "$CLIENTS" -m "$STREAMS" -n "$4" -d "$3" -H 'content-type: application/grpc' -H 'te: trailers' \
+        -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/user.v1.UserService/$2")
+  grep -q "$4 succeeded" <<<"$out" || { echo "h2load: not every call succeeded" >&2; echo "$out" >&2; exit 1; }
+  echo "$(sed -n 's/.*finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out") $(awk '/time for request:/ {print $6}' <<<"$out")"
+}
+
+# One call's grpc-status (h2load sees HTTP 200 either way; a wrong request must not pass for a fast one)
+grpc_status() { # port method body
+  curl -s --http2-prior-knowledge -o /dev/null -D - --data-binary @"$3" -H 'content-type: application/grpc' \
+    -H 'te: trailers' -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/user.v1.UserService/$2" \
+    | sed -n 's/^grpc-status: *\([0-9]*\).*/\1/p' | tr -d '\r'
+}
+
+wait_serving() { # port pid
+  for _ in $(seq 600); do
+    [ "$(grpc_status "$1" GetUser "$WORK/get-user-1.bin")" != "" ] && return 0
+    kill -0 "$2" 2>/dev/null || { echo "server on $1 exited" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server on $1 did not answer" >&2; exit 1
+}
+
+seed_users() { # port
+  for i in $(seq 12); do
+    local name="User $i" email="user$i@bench.example"
+    frame "\\x0a\\x$(printf %02x ${#name})$name\\x12\\x$(printf %02x ${#email})$email" > "$WORK/create.bin"
+    [ "$(grpc_status "$1" CreateUser "$WORK/create.bin")" = 0 ] || { echo "CreateUser failed on $1" >&2; exit 1; }
+  done
+  for m in "GetUser get-user-1" "ListUsers list-10"; do
+    set -- "$1" $m
+    [ "$(grpc_status "$1" "$2" "$WORK/$3.bin")" = 0 ] || { echo "$2 failed on $1" >&2; exit 1; }
+  done
+}
+
+start_baseline() {
+  java -Xms64m -Xmx1g -XX:+UseSerialGC -cp "target/bench-classes:target/classes:$(cat target/bench.classpath)" \
+    dev.grpcshop.bench.PlainGrpcUserServer 9190 > "$WORK/baseline.log" 2>&1 &
+  PID=$! PORT=9190
+}
+
+start_grpcshop() {
+  local dir="$WORK/grpcshop-$1" props
+  mkdir -p "$dir"
+  props=(-Dquarkus.grpc.server.port=9290 -Dquarkus.http.port=8290
+    "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:$dir/grpcshop;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
+    "-Dmp.jwt.verify.publickey.location=$PWD/src/dev/keys/dev-public.pem"
+    "-Dsmallrye.jwt.sign.key.location=$PWD/src/dev/keys/dev-private.pem")
+  if [ -n "${GRPCSHOP_NATIVE:-}" ]; then
+    (cd "$dir" && exec "$OLDPWD/$GRPCSHOP_NATIVE" -Xmx96m "${props[@]}") > "$dir.log" 2>&1 &
+  else
+    # shellcheck disable=SC2086 # one option per word
+    java $APP_JVM_OPTIONS "${props[@]}" -jar target/quarkus-app/quarkus-run.jar > "$dir.log" 2>&1 &
+  fi
+  PID=$! PORT=9290
+}
+
+declare -A RESULTS
+measure() { # label
+  wait_serving "$PORT" "$PID"
+  seed_users "$PORT"
+  for m in "GetUser get-user-1 $GETUSER_WARMUP $GETUSER_CALLS" "ListUsers list-10 $LIST_WARMUP $LIST_CALLS"; do
+    set -- "$1" $m
+    load "$PORT" "$2" "$WORK/$3.bin" "$4" > /dev/null
+    local before after rate mean
+    before=$(cpu_ticks "$PID")
+    read -r rate mean < <(load "$PORT" "$2" "$WORK/$3.bin" "$5")
+    after=$(cpu_ticks "$PID")
+    # ticks are 1/100 s (USER_HZ); per call in microseconds
+    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d ' "$rate" "$mean" $(( (after - before) * 10000 / $5 )) "$(rss_mb "$PID")")"
+  done
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+}
+
+TARGET=grpcshop-jvm; [ -n "${GRPCSHOP_NATIVE:-}" ] && TARGET=grpcshop-native
+for round in $(seq "$ROUNDS"); do
+  echo "round $round: baseline" >&2; start_baseline; measure baseline
+  echo "round $round: $TARGET" >&2; start_grpcshop "$round"; measure "$TARGET"
+done
+
+echo "h2load -c $CLIENTS -m $STREAMS; GetUser $GETUSER_CALLS calls after $GETUSER_WARMUP, ListUsers{limit:10} $LIST_CALLS streams after $LIST_WARMUP; $ROUNDS rounds, alternating"
+echo
+echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after |"
+echo "|---|---|---|---|---|---|"
+for method in GetUser ListUsers; do
+  for server in baseline "$TARGET"; do
+    read -ra runs <<<"${RESULTS["$server $method"]}"
+    rates="" means="" cpus="" rss=""
+    for r in "${runs[@]}"; do IFS=/ read -r a b c d <<<"$r"; rates+="$a, "; means+="$b, "; cpus+="$c us, "; rss+="$d MB, "; done
+    echo "| $method | $server | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
+  done
+done

@@ -21,7 +21,10 @@ LIST_WARMUP=${LIST_WARMUP:-30000} LIST_CALLS=${LIST_CALLS:-60000}
 WORK=$(mktemp -d /tmp/h2load-unary.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 TOKEN=$(java src/dev/MintToken.java --roles admin --ttl 7200)
+# the images' own options: the JVM's heap, GC and caps (Dockerfile.jvm), the native executable's -X options (Dockerfile.native)
 APP_JVM_OPTIONS=$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm | tr '\n' ' ')
+NATIVE_OPTIONS=$(sed -n 's/^ENTRYPOINT \[.*\]$/&/p' src/main/docker/Dockerfile.native | grep -o '"-X[^"]*"' | tr -d '"' | tr '\n' ' ')
+[ -z "${GRPCSHOP_NATIVE:-}" ] || GRPCSHOP_NATIVE=$(realpath "$GRPCSHOP_NATIVE")
 
 # gRPC messages as h2load sends them: 5-byte frame header (not compressed, big-endian length) + protobuf bytes
 frame() { printf '\x00\x00\x00\x00'"\\x$(printf %02x $(($(printf "$1" | wc -c))))$1"; }
@@ -82,7 +85,8 @@ start_grpcshop() {
     "-Dmp.jwt.verify.publickey.location=$PWD/src/dev/keys/dev-public.pem"
     "-Dsmallrye.jwt.sign.key.location=$PWD/src/dev/keys/dev-private.pem")
   if [ -n "${GRPCSHOP_NATIVE:-}" ]; then
-    (cd "$dir" && exec "$OLDPWD/$GRPCSHOP_NATIVE" -Xmx96m "${props[@]}") > "$dir.log" 2>&1 &
+    # shellcheck disable=SC2086 # one option per word
+    (cd "$dir" && exec "$GRPCSHOP_NATIVE" $NATIVE_OPTIONS "${props[@]}") > "$dir.log" 2>&1 &
   else
     # shellcheck disable=SC2086 # one option per word
     java $APP_JVM_OPTIONS "${props[@]}" -jar target/quarkus-app/quarkus-run.jar > "$dir.log" 2>&1 &

@@ -5,7 +5,7 @@
 # mean latency, and the server's CPU per call read from /proc over the measured part only. Loopback only; bounded.
 #
 # Usage: src/bench/h2load-unary.sh [rounds]     (default 2; about 1 minute per round)
-#   GRPCSHOP_NATIVE=target/...-runner  measures that native executable instead of the JVM jar
+#   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as a third server in every round
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
 # Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
 # database: grpcshop on a new embedded H2 file (the durable default URL), the baseline in memory; both hold the same
@@ -77,14 +77,14 @@ start_baseline() {
   PID=$! PORT=9190
 }
 
-start_grpcshop() {
-  local dir="$WORK/grpcshop-$1" props
+start_grpcshop() { # jvm|native round
+  local dir="$WORK/grpcshop-$1-$2" props
   mkdir -p "$dir"
   props=(-Dquarkus.grpc.server.port=9290 -Dquarkus.http.port=8290
     "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:$dir/grpcshop;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
     "-Dmp.jwt.verify.publickey.location=$PWD/src/dev/keys/dev-public.pem"
     "-Dsmallrye.jwt.sign.key.location=$PWD/src/dev/keys/dev-private.pem")
-  if [ -n "${GRPCSHOP_NATIVE:-}" ]; then
+  if [ "$1" = native ]; then
     # shellcheck disable=SC2086 # one option per word
     (cd "$dir" && exec "$GRPCSHOP_NATIVE" $NATIVE_OPTIONS "${props[@]}") > "$dir.log" 2>&1 &
   else
@@ -111,10 +111,13 @@ measure() { # label
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 
-TARGET=grpcshop-jvm; [ -n "${GRPCSHOP_NATIVE:-}" ] && TARGET=grpcshop-native
+SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
 for round in $(seq "$ROUNDS"); do
-  echo "round $round: baseline" >&2; start_baseline; measure baseline
-  echo "round $round: $TARGET" >&2; start_grpcshop "$round"; measure "$TARGET"
+  for server in $SERVERS; do
+    echo "round $round: $server" >&2
+    if [ "$server" = baseline ]; then start_baseline; else start_grpcshop "${server#grpcshop-}" "$round"; fi
+    measure "$server"
+  done
 done
 
 echo "h2load -c $CLIENTS -m $STREAMS; GetUser $GETUSER_CALLS calls after $GETUSER_WARMUP, ListUsers{limit:10} $LIST_CALLS streams after $LIST_WARMUP; $ROUNDS rounds, alternating"
@@ -122,7 +125,7 @@ echo
 echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after |"
 echo "|---|---|---|---|---|---|"
 for method in GetUser ListUsers; do
-  for server in baseline "$TARGET"; do
+  for server in $SERVERS; do
     read -ra runs <<<"${RESULTS["$server $method"]}"
     rates="" means="" cpus="" rss=""
     for r in "${runs[@]}"; do IFS=/ read -r a b c d <<<"$r"; rates+="$a, "; means+="$b, "; cpus+="$c us, "; rss+="$d MB, "; done

@@ -4,7 +4,7 @@
 # baseline (src/bench/java/.../PlainGrpcUserServer.java) in one run, on the same data. Prints a Markdown table: calls/s,
 # mean latency, and the server's CPU per call read from /proc over the measured part only. Loopback only; bounded.
 #
-# Usage: src/bench/h2load-unary.sh [rounds]     (default 2; about 1 minute per round)
+# Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
 #   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as a third server in every round
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
 # Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
@@ -12,6 +12,7 @@
 # 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every grpcshop call carries an admin bearer token.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export MALLOC_ARENA_MAX=2 # as the JVM image sets it
 command -v h2load >/dev/null || { echo "h2load not found: apt-get install nghttp2-client" >&2; exit 2; }
 ROUNDS=${1:-2}
 CLIENTS=${H2LOAD_CLIENTS:-4} STREAMS=${H2LOAD_STREAMS:-32}
@@ -23,7 +24,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WO
 TOKEN=$(java src/dev/MintToken.java --roles admin --ttl 7200)
 # the images' own options: the JVM's heap, GC and caps (Dockerfile.jvm), the native executable's -X options (Dockerfile.native)
 APP_JVM_OPTIONS=$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm | tr '\n' ' ')
-NATIVE_OPTIONS=$(sed -n 's/^ENTRYPOINT \[.*\]$/&/p' src/main/docker/Dockerfile.native | grep -o '"-X[^"]*"' | tr -d '"' | tr '\n' ' ')
+NATIVE_OPTIONS=$(sed -n 's/^ENTRYPOINT \[.*\]$/&/p' src/main/docker/Dockerfile.native | grep -o '"-\(X\|Djdk\.\)[^"]*"' | tr -d '"' | tr '\n' ' ')
 [ -z "${GRPCSHOP_NATIVE:-}" ] || GRPCSHOP_NATIVE=$(realpath "$GRPCSHOP_NATIVE")
 
 # gRPC messages as h2load sends them: 5-byte frame header (not compressed, big-endian length) + protobuf bytes
@@ -120,7 +121,13 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-echo "h2load -c $CLIENTS -m $STREAMS; GetUser $GETUSER_CALLS calls after $GETUSER_WARMUP, ListUsers{limit:10} $LIST_CALLS streams after $LIST_WARMUP; $ROUNDS rounds, alternating"
+echo "# Unary and small-stream cost under h2load"
+echo
+echo "Produced by \`src/bench/h2load-unary.sh $ROUNDS\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, servers alternating in each round."
+echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls after $GETUSER_WARMUP; ListUsers{limit: 10}: $LIST_CALLS"
+echo "streams after $LIST_WARMUP. Server CPU per call: the server's user + system time over the measured calls only."
+options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: $NATIVE_OPTIONS)"
+echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
 echo
 echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after |"
 echo "|---|---|---|---|---|---|"

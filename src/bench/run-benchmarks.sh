@@ -15,6 +15,7 @@
 # and on the test classpath Quarkus would pick it up instead of the real UserService.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export MALLOC_ARENA_MAX=2 # as the JVM image sets it (for every process of the run)
 if [ -n "${BENCH_POSTGRES_URL:-}" ] && [ "${1:-}" != "--compile-only" ]; then
   # db-kind is fixed at build time: a second build for PostgreSQL, kept beside the default one
   ./mvnw -B -q package -DskipTests -Dquarkus.profile=postgres

@@ -534,8 +534,23 @@ public final class BenchmarkSuite {
         }
     }
 
-    /** The native executable's options, as Dockerfile.native passes them (RSS is measured with them). */
-    static final List<String> NATIVE_OPTIONS = List.of("-Xmx96m");
+    /** The native executable's memory options, as Dockerfile.native passes them (RSS is measured with them). */
+    static final List<String> NATIVE_OPTIONS = nativeImageOptions(Path.of("src/main/docker/Dockerfile.native"));
+
+    /** The -X and -Djdk. options of {@code Dockerfile.native}'s ENTRYPOINT. */
+    static List<String> nativeImageOptions(Path dockerfile) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(-X[^\"]*|-Djdk\\.[^\"]*)\"")
+                    .matcher(Files.readString(dockerfile));
+            List<String> options = new ArrayList<>();
+            while (m.find()) {
+                options.add(m.group(1));
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static final int FANOUT_SUBSCRIBERS = 100;
     /** Every scenario's warm-up and measurement at scale 1. */

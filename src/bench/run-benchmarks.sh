@@ -28,7 +28,8 @@ if [ -n "${BENCH_AOT_JAVA:-}" ] && [ "${1:-}" != "--compile-only" ]; then
   # trained with the image's own options (as its Dockerfile sets them)
   IMAGE_JVM_OPTIONS="$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm)"
   # shellcheck disable=SC2086 # one option per word
-  JAVA="$BENCH_AOT_JAVA" AOT_TRAINING_DATABASE=embedded sh src/main/docker/aot-training.sh target/quarkus-app-aot target/quarkus-app-aot/app.aot \
+  JAVA="$BENCH_AOT_JAVA" AOT_TRAINING_DATABASE=embedded AOT_TRAINING_CLIENT=target/aot-training-client \
+    sh src/main/docker/aot-training.sh target/quarkus-app-aot target/quarkus-app-aot/app.aot \
     $IMAGE_JVM_OPTIONS
 fi
 if [ "${1:-}" = "--compile-only" ]; then

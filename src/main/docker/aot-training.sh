@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes the JDK's AOT cache (JDK 25+, JEP 483/514/515) for the packaged app: starts it with
-# -XX:AOTCacheOutput, makes a few seconds of calls to every service (dev.grpcshop.platform.runtime.AotTrainingClient,
+# -XX:AOTCacheOutput, makes a few seconds of calls to every service (src/aot/java/.../AotTrainingClient.java,
 # in a JVM of its own), stops it (SIGTERM), and the JVM writes the cache on exit. Later starts with
 # -XX:AOTCache=<cache> find the classes loaded and linked, and begin with their profiles: those of starting
 # and of serving calls. The cache only fits the exact JDK build that wrote it, so Dockerfile.jvm runs this
@@ -12,6 +12,8 @@
 #   AOT_TRAINING_DATABASE: none (default: Flyway off, the calls fail at the database, which still trains
 #   everything up to it; for a PostgreSQL build, which has no database while the image is built) or embedded
 #   (an embedded-H2 build: it migrates a throwaway database in a temporary folder, and the calls succeed).
+#   AOT_TRAINING_CLIENT: the training client's classes (default: <quarkus-app dir>/aot-training-client, where
+#   Dockerfile.jvm puts them; the build writes them to target/aot-training-client).
 #   AOT_TRAINING_GRPC_PORT: the training app's gRPC port (default 19000; it calls itself there, as one
 #   instance running all four services does). AOT_TRAINING_SECONDS: how long the calls go on (default 3).
 #
@@ -24,6 +26,8 @@ shift 2
 case $app_dir in /*) ;; *) app_dir=$PWD/$app_dir ;; esac
 case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
 java=${JAVA:-java}
+client_classes=${AOT_TRAINING_CLIENT:-$app_dir/aot-training-client}
+case $client_classes in /*) ;; *) client_classes=$PWD/$client_classes ;; esac
 port=${AOT_TRAINING_GRPC_PORT:-19000}
 # only POSIX sh, cat, mkdir, rm, sleep and the JDK: the runtime images have little else
 work=${TMPDIR:-/tmp}/aot-training.$$
@@ -31,7 +35,7 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 # In its own folder: an embedded H2 build creates its database there, which is thrown away.
 cd "$work"
-client() { "$java" -cp "$app_dir/lib/main/*:$app_dir/app/*" dev.grpcshop.platform.runtime.AotTrainingClient "$@"; }
+client() { "$java" -cp "$client_classes:$app_dir/lib/main/*:$app_dir/app/*" dev.grpcshop.aot.AotTrainingClient "$@"; }
 client keys "$work"
 database_options=
 case ${AOT_TRAINING_DATABASE:-none} in

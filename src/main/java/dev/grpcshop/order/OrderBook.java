@@ -93,7 +93,7 @@ public class OrderBook implements ChargeOutcomes {
         }
         order.totalMinor = totalMinor;
         order.currency = request.getCurrency();
-        order.status = OrderStatus.PENDING;
+        order.status = OrderStage.PENDING;
         order.createdAt = Timestamps.now();
         order.updatedAt = order.createdAt;
         try {
@@ -111,17 +111,17 @@ public class OrderBook implements ChargeOutcomes {
     @Override
     @Transactional
     public List<OutboxEntry> paymentAnswered(long chargeEntryId, Payment payment) {
-        if (!OrderStatus.settles(payment.getState())) {
+        if (!OrderStage.settles(payment.getState())) {
             return List.of(); // PENDING or AUTHORIZED: another attempt is charging it, the entry stays due
         }
         OutboxEntry charge = outbox.get(chargeEntryId);
         OrderEntity order = get(charge.orderId);
         List<OutboxEntry> next = new ArrayList<>();
-        OrderStatus after = order.status.afterPayment(payment.getState());
+        OrderStage after = order.status.afterPayment(payment.getState());
         if (after != order.status) {
             order.status = after;
             order.paymentId = payment.getId();
-            if (after == OrderStatus.CONFIRMED) {
+            if (after == OrderStage.CONFIRMED) {
                 next.add(notify(order, OrderMessages.confirmed(order)));
             } else {
                 order.failureReason = payment.getDeclineReason();
@@ -139,10 +139,10 @@ public class OrderBook implements ChargeOutcomes {
         OutboxEntry charge = outbox.get(chargeEntryId);
         outbox.closeCharge(charge, reason);
         OrderEntity order = get(charge.orderId);
-        if (order.status != OrderStatus.PENDING) {
+        if (order.status != OrderStage.PENDING) {
             return List.of();
         }
-        order.status = OrderStatus.PAYMENT_FAILED;
+        order.status = OrderStage.PAYMENT_FAILED;
         order.failureReason = reason;
         touch(order);
         return List.of(notify(order, OrderMessages.failed(order, reason)));
@@ -152,7 +152,7 @@ public class OrderBook implements ChargeOutcomes {
     @Transactional
     Cancellation cancel(String orderId) {
         OrderEntity order = get(orderId);
-        if (order.status == OrderStatus.CANCELLED) {
+        if (order.status == OrderStage.CANCELLED) {
             return new Cancellation(order, List.of());
         }
         order.status = order.status.cancelled();

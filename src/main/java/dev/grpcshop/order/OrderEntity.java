@@ -55,7 +55,7 @@ public class OrderEntity extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public OrderStatus status;
+    public OrderStage status;
 
     @Column(name = "payment_id")
     public String paymentId;

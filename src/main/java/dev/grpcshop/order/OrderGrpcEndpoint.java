@@ -7,6 +7,7 @@ import dev.grpcshop.api.order.v1.GetOrderRequest;
 import dev.grpcshop.api.order.v1.ListOrdersRequest;
 import dev.grpcshop.api.order.v1.Order;
 import dev.grpcshop.api.order.v1.OrderService;
+import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.api.order.v1.WatchOrderRequest;
 import dev.grpcshop.order.outbox.OutboxDelivery;
 import dev.grpcshop.platform.grpc.BlockingWork;
@@ -102,7 +103,7 @@ public class OrderGrpcEndpoint implements OrderService {
                 () -> List.of(OrderMapper.toProto(ownOrder(caller, orderId))),
                 Order::getVersion,
                 // the watch ends once the payment has settled
-                order -> order.getStatus() != dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_PENDING));
+                order -> order.getStatus() != OrderStatus.ORDER_STATUS_PENDING));
     }
 
     /** The order, if the caller may see it: PERMISSION_DENIED for another user's order. */

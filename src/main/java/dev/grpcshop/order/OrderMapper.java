@@ -3,6 +3,7 @@ package dev.grpcshop.order;
 import dev.grpcshop.api.common.v1.Money;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.order.v1.Order;
+import dev.grpcshop.api.order.v1.OrderStatus;
 import dev.grpcshop.platform.grpc.Timestamps;
 
 final class OrderMapper {
@@ -33,12 +34,12 @@ final class OrderMapper {
         return b.build();
     }
 
-    static dev.grpcshop.api.order.v1.OrderStatus toProto(OrderStatus s) {
+    static OrderStatus toProto(OrderStage s) {
         return switch (s) {
-            case PENDING -> dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_PENDING;
-            case CONFIRMED -> dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_CONFIRMED;
-            case PAYMENT_FAILED -> dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_PAYMENT_FAILED;
-            case CANCELLED -> dev.grpcshop.api.order.v1.OrderStatus.ORDER_STATUS_CANCELLED;
+            case PENDING -> OrderStatus.ORDER_STATUS_PENDING;
+            case CONFIRMED -> OrderStatus.ORDER_STATUS_CONFIRMED;
+            case PAYMENT_FAILED -> OrderStatus.ORDER_STATUS_PAYMENT_FAILED;
+            case CANCELLED -> OrderStatus.ORDER_STATUS_CANCELLED;
         };
     }
 }

@@ -50,7 +50,7 @@ public class PaymentEntity extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public PaymentState state;
+    public PaymentStage state;
 
     @Column(name = "decline_reason")
     public String declineReason;

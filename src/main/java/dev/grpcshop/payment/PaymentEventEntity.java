@@ -31,7 +31,7 @@ public class PaymentEventEntity extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public PaymentState state;
+    public PaymentStage state;
 
     public String reason;
 

@@ -4,6 +4,7 @@ import dev.grpcshop.platform.stream.StreamsConfig;
 import dev.grpcshop.api.payment.v1.GetPaymentRequest;
 import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.PaymentService;
+import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
 import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
@@ -74,8 +75,8 @@ public class PaymentGrpcEndpoint implements PaymentService {
                         () -> ledger.history(ownPayment(caller, paymentId).id),
                         PaymentUpdate::getSequence,
                         // nothing follows a decline or a refund
-                        u -> u.getState() == dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_DECLINED
-                                || u.getState() == dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_REFUNDED));
+                        u -> u.getState() == PaymentState.PAYMENT_STATE_DECLINED
+                                || u.getState() == PaymentState.PAYMENT_STATE_REFUNDED));
             }
             case USER_ID -> {
                 long userId = request.getUserId();

@@ -22,7 +22,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class PaymentLedger {
 
-    private static final List<PaymentState> UNSETTLED = List.of(PaymentState.PENDING, PaymentState.AUTHORIZED);
+    private static final List<PaymentStage> UNSETTLED = List.of(PaymentStage.PENDING, PaymentStage.AUTHORIZED);
 
     @Inject
     Event<PaymentChanged> changes;
@@ -64,7 +64,7 @@ public class PaymentLedger {
         p.amountMinor = amountMinor;
         p.currency = currency;
         p.cardToken = cardToken;
-        p.state = PaymentState.PENDING;
+        p.state = PaymentStage.PENDING;
         p.createdAt = Timestamps.now();
         p.updatedAt = p.createdAt;
         p.lastSequence = 1; // the PENDING event below: set before the insert, so the new row needs no update
@@ -73,7 +73,7 @@ public class PaymentLedger {
         } catch (ConstraintViolationException e) {
             throw new DuplicateKey();
         }
-        record(p, PaymentState.PENDING, null);
+        record(p, PaymentStage.PENDING, null);
         return new Opened(p, true);
     }
 
@@ -83,7 +83,7 @@ public class PaymentLedger {
      * state change is never recorded twice. A settled payment no longer keeps its card token.
      */
     @Transactional
-    public PaymentEntity transition(String id, PaymentState from, PaymentState to, String reason) {
+    public PaymentEntity transition(String id, PaymentStage from, PaymentStage to, String reason) {
         if (!from.canMoveTo(to)) {
             throw new IllegalArgumentException("a payment cannot move from " + from + " to " + to);
         }
@@ -92,7 +92,7 @@ public class PaymentLedger {
             return p;
         }
         p.state = to;
-        if (to == PaymentState.DECLINED) {
+        if (to == PaymentStage.DECLINED) {
             p.declineReason = reason;
         }
         if (to.isFinal()) {
@@ -136,7 +136,7 @@ public class PaymentLedger {
     }
 
     /** Stores the state change numbered {@code p.lastSequence}. */
-    private void record(PaymentEntity p, PaymentState state, String reason) {
+    private void record(PaymentEntity p, PaymentStage state, String reason) {
         PaymentEventEntity e = new PaymentEventEntity();
         e.paymentId = p.id;
         e.sequence = p.lastSequence;

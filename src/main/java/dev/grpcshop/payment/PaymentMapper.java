@@ -2,6 +2,7 @@ package dev.grpcshop.payment;
 
 import dev.grpcshop.api.common.v1.Money;
 import dev.grpcshop.api.payment.v1.Payment;
+import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
 import dev.grpcshop.platform.grpc.Timestamps;
 
@@ -41,13 +42,13 @@ final class PaymentMapper {
         return b.build();
     }
 
-    static dev.grpcshop.api.payment.v1.PaymentState toProto(PaymentState s) {
+    static PaymentState toProto(PaymentStage s) {
         return switch (s) {
-            case PENDING -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_PENDING;
-            case AUTHORIZED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_AUTHORIZED;
-            case CAPTURED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_CAPTURED;
-            case DECLINED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_DECLINED;
-            case REFUNDED -> dev.grpcshop.api.payment.v1.PaymentState.PAYMENT_STATE_REFUNDED;
+            case PENDING -> PaymentState.PAYMENT_STATE_PENDING;
+            case AUTHORIZED -> PaymentState.PAYMENT_STATE_AUTHORIZED;
+            case CAPTURED -> PaymentState.PAYMENT_STATE_CAPTURED;
+            case DECLINED -> PaymentState.PAYMENT_STATE_DECLINED;
+            case REFUNDED -> PaymentState.PAYMENT_STATE_REFUNDED;
         };
     }
 }

@@ -104,7 +104,7 @@ public class Payments {
                 return payment;
             case CAPTURED:
                 processor.refund(payment.id);
-                return ledger.transition(payment.id, PaymentState.CAPTURED, PaymentState.REFUNDED, null);
+                return ledger.transition(payment.id, PaymentStage.CAPTURED, PaymentStage.REFUNDED, null);
             default:
                 throw ApiError.failedPrecondition("PAYMENT_NOT_CAPTURED",
                         "only a CAPTURED payment can be refunded; this one is " + payment.state);
@@ -113,22 +113,22 @@ public class Payments {
 
     /** Drives an unsettled payment (new, or taken over) to its outcome, from the state it is in. */
     private PaymentEntity settle(PaymentEntity payment) {
-        if (payment.state == PaymentState.PENDING) {
+        if (payment.state == PaymentStage.PENDING) {
             PaymentProcessor.Outcome authorization = processor.authorize(payment.id, payment.amountMinor,
                     payment.currency, payment.cardToken);
             if (!authorization.approved()) {
-                return ledger.transition(payment.id, PaymentState.PENDING, PaymentState.DECLINED,
+                return ledger.transition(payment.id, PaymentStage.PENDING, PaymentStage.DECLINED,
                         authorization.declineReason());
             }
-            payment = ledger.transition(payment.id, PaymentState.PENDING, PaymentState.AUTHORIZED, null);
+            payment = ledger.transition(payment.id, PaymentStage.PENDING, PaymentStage.AUTHORIZED, null);
         }
-        if (payment.state != PaymentState.AUTHORIZED) {
+        if (payment.state != PaymentStage.AUTHORIZED) {
             return payment; // settled meanwhile by another worker
         }
         PaymentProcessor.Outcome capture = processor.capture(payment.id);
         return capture.approved()
-                ? ledger.transition(payment.id, PaymentState.AUTHORIZED, PaymentState.CAPTURED, null)
-                : ledger.transition(payment.id, PaymentState.AUTHORIZED, PaymentState.DECLINED, capture.declineReason());
+                ? ledger.transition(payment.id, PaymentStage.AUTHORIZED, PaymentStage.CAPTURED, null)
+                : ledger.transition(payment.id, PaymentStage.AUTHORIZED, PaymentStage.DECLINED, capture.declineReason());
     }
 
     private static ApiError keyReused(String key) {

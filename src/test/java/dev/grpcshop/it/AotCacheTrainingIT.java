@@ -41,6 +41,7 @@ class AotCacheTrainingIT {
         ProcessBuilder training = new ProcessBuilder("sh", "src/main/docker/aot-training.sh", "target/quarkus-app",
                 cache.toString(), "-Xmx128m", "-XX:+UseSerialGC").redirectErrorStream(true);
         training.environment().put("JAVA", java.get().toString());
+        training.environment().put("AOT_TRAINING_CLIENT", "target/aot-training-client");
         training.environment().put("AOT_TRAINING_GRPC_PORT", String.valueOf(PackagedApp.freePort()));
         training.environment().put("AOT_TRAINING_DATABASE", "embedded"); // this build's H2
         Process run = training.start();

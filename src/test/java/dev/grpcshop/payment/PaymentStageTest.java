@@ -8,13 +8,13 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The payment state machine on its own (no Quarkus): exactly these moves, and which states are settled. */
-class PaymentStateTest {
+class PaymentStageTest {
 
     @Test
     void theOnlyMovesArePendingAuthorizedCapturedRefundedAndADeclineBeforeCapture() {
         Set<String> moves = new TreeSet<>();
-        for (PaymentState from : PaymentState.values()) {
-            for (PaymentState to : PaymentState.values()) {
+        for (PaymentStage from : PaymentStage.values()) {
+            for (PaymentStage to : PaymentStage.values()) {
                 if (from.canMoveTo(to)) {
                     moves.add(from + "->" + to);
                 }
@@ -26,12 +26,12 @@ class PaymentStateTest {
 
     @Test
     void onlyCapturedDeclinedAndRefundedAreSettled() {
-        Set<PaymentState> settled = new TreeSet<>();
-        for (PaymentState state : PaymentState.values()) {
+        Set<PaymentStage> settled = new TreeSet<>();
+        for (PaymentStage state : PaymentStage.values()) {
             if (state.isFinal()) {
                 settled.add(state);
             }
         }
-        assertEquals(Set.of(PaymentState.CAPTURED, PaymentState.DECLINED, PaymentState.REFUNDED), settled);
+        assertEquals(Set.of(PaymentStage.CAPTURED, PaymentStage.DECLINED, PaymentStage.REFUNDED), settled);
     }
 }

@@ -7,7 +7,7 @@ import dev.grpcshop.platform.error.ApiError;
  * An order's life: PENDING until its payment settles, then CONFIRMED (captured) or PAYMENT_FAILED (declined or
  * refused); a CONFIRMED order may be CANCELLED (and refunded). Only these moves exist.
  */
-public enum OrderStatus {
+public enum OrderStage {
     PENDING,
     CONFIRMED,
     PAYMENT_FAILED,
@@ -19,7 +19,7 @@ public enum OrderStatus {
     }
 
     /** The status after the order's payment reached {@code payment}: only a PENDING order moves, and only once. */
-    OrderStatus afterPayment(PaymentState payment) {
+    OrderStage afterPayment(PaymentState payment) {
         if (this != PENDING) {
             return this;
         }
@@ -31,7 +31,7 @@ public enum OrderStatus {
     }
 
     /** The status after a cancellation: FAILED_PRECONDITION for an order that cannot be cancelled (now). */
-    OrderStatus cancelled() {
+    OrderStage cancelled() {
         return switch (this) {
             case CONFIRMED, CANCELLED -> CANCELLED;
             case PENDING -> throw ApiError.failedPrecondition("PAYMENT_IN_PROGRESS",

@@ -1,4 +1,4 @@
-package dev.grpcshop.platform.runtime;
+package dev.grpcshop.aot;
 
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;

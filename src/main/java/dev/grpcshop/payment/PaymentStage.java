@@ -1,7 +1,7 @@
 package dev.grpcshop.payment;
 
 /** PENDING -> AUTHORIZED -> CAPTURED, or DECLINED from PENDING or AUTHORIZED; CAPTURED -> REFUNDED. */
-public enum PaymentState {
+public enum PaymentStage {
     PENDING,
     AUTHORIZED,
     CAPTURED,
@@ -14,7 +14,7 @@ public enum PaymentState {
     }
 
     /** Whether a payment in this state may move to {@code next}: the only moves the state machine has. */
-    public boolean canMoveTo(PaymentState next) {
+    public boolean canMoveTo(PaymentStage next) {
         return switch (this) {
             case PENDING -> next == AUTHORIZED || next == DECLINED;
             case AUTHORIZED -> next == CAPTURED || next == DECLINED;

@@ -65,7 +65,7 @@ public class PaymentGrpcEndpoint implements PaymentService {
         switch (request.getTargetCase()) {
             case PAYMENT_ID -> {
                 String paymentId = request.getPaymentId();
-                new Violations().key("payment_id", paymentId).throwIfAny();
+                requirePaymentId(paymentId); // before the stream starts, not when its replay reads
                 return PacedStream.<PaymentUpdate> push(maxPending, liveStreams, out -> ReplayThenLive.wire(out,
                         consumer -> feed.subscribe(u -> {
                             if (u.getPaymentId().equals(paymentId)) {
@@ -98,9 +98,13 @@ public class PaymentGrpcEndpoint implements PaymentService {
 
     /** The payment, if the caller may see it: PERMISSION_DENIED for another user's payment. */
     private PaymentEntity ownPayment(Caller caller, String paymentId) {
-        new Violations().key("payment_id", paymentId).throwIfAny();
+        requirePaymentId(paymentId);
         PaymentEntity payment = ledger.get(paymentId);
         caller.requireActsFor(payment.userId);
         return payment;
+    }
+
+    private static void requirePaymentId(String paymentId) {
+        new Violations().key("payment_id", paymentId).throwIfAny();
     }
 }

@@ -95,9 +95,7 @@ public class Payments {
     }
 
     public PaymentEntity refund(String paymentId) {
-        if (paymentId == null || paymentId.isBlank()) {
-            throw ApiError.invalidArgument("payment_id", "must not be empty");
-        }
+        new Violations().key("payment_id", paymentId).throwIfAny();
         PaymentEntity payment = ledger.get(paymentId);
         switch (payment.state) {
             case REFUNDED:

@@ -120,6 +120,19 @@ class PaymentServiceTest {
     }
 
     @Test
+    void refundWithoutOrWithAnOverlongPaymentIdIsInvalidAndRefundsNothing() {
+        Payment captured = shop.payments.processPayment(charge("tok_visa"));
+        assertEquals("must not be empty", fieldViolations(assertFails(Status.Code.INVALID_ARGUMENT,
+                () -> shop.payments.refundPayment(RefundPaymentRequest.getDefaultInstance()))).get("payment_id"));
+        String overlong = captured.getId() + "x".repeat(200);
+        assertEquals("must be at most 200 characters", fieldViolations(assertFails(Status.Code.INVALID_ARGUMENT,
+                () -> shop.payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(overlong).build())))
+                .get("payment_id"));
+        assertEquals(PaymentState.PAYMENT_STATE_CAPTURED, shop.payments.getPayment(
+                GetPaymentRequest.newBuilder().setPaymentId(captured.getId()).build()).getState());
+    }
+
+    @Test
     void streamOfOnePaymentReplaysItsHistoryAndEndsAfterTheRefund() {
         Payment captured = shop.payments.processPayment(charge("tok_visa"));
         shop.payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(captured.getId()).build());

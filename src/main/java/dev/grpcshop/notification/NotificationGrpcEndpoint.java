@@ -9,6 +9,7 @@ import dev.grpcshop.api.notification.v1.SubscribeRequest;
 import dev.grpcshop.platform.grpc.BlockingWork;
 import dev.grpcshop.platform.runtime.Meters;
 import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.stream.PageReaders;
 import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,14 +30,16 @@ public class NotificationGrpcEndpoint implements NotificationService {
     private final int maxPending;
     private final int maxLimit;
     private final AtomicInteger liveSubscriptions;
+    private final PageReaders pageReaders;
     private final AtomicInteger liveLists;
 
     @Inject
     public NotificationGrpcEndpoint(NotificationInbox inbox, MeterRegistry registry,
-            StreamsConfig streams,
+            StreamsConfig streams, PageReaders pageReaders,
             NotificationsConfig config) {
         this.inbox = inbox;
         this.maxPending = streams.maxPending();
+        this.pageReaders = pageReaders;
         this.maxLimit = config.list().maxLimit();
         this.liveSubscriptions = Meters.liveStreams(registry, "notification.Subscribe");
         this.liveLists = Meters.liveStreams(registry, "notification.ListNotifications");
@@ -57,7 +60,7 @@ public class NotificationGrpcEndpoint implements NotificationService {
         Caller.current().requireActsFor(request.getUserId());
         return PacedStream.<Notification> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
                 (last, size) -> inbox.page(request.getUserId(), last == null ? 0 : Long.parseLong(last.getId()), size),
-                liveLists);
+                pageReaders, liveLists);
     }
 
     @Override

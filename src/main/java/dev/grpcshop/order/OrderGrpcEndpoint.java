@@ -13,6 +13,7 @@ import dev.grpcshop.order.outbox.OutboxDelivery;
 import dev.grpcshop.platform.grpc.BlockingWork;
 import dev.grpcshop.platform.runtime.Meters;
 import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.stream.PageReaders;
 import dev.grpcshop.platform.stream.ReplayThenLive;
 import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
@@ -38,18 +39,20 @@ public class OrderGrpcEndpoint implements OrderService {
     private final OrdersConfig config;
     private final int maxPending;
     private final AtomicInteger liveWatches;
+    private final PageReaders pageReaders;
     private final AtomicInteger liveLists;
 
     @Inject
     public OrderGrpcEndpoint(OrderPlacement placement, OrderBook book, OrderFeed feed, OutboxDelivery delivery,
             OrdersConfig config, MeterRegistry registry,
-            StreamsConfig streams) {
+            StreamsConfig streams, PageReaders pageReaders) {
         this.placement = placement;
         this.book = book;
         this.feed = feed;
         this.delivery = delivery;
         this.config = config;
         this.maxPending = streams.maxPending();
+        this.pageReaders = pageReaders;
         this.liveWatches = Meters.liveStreams(registry, "order.WatchOrder");
         this.liveLists = Meters.liveStreams(registry, "order.ListOrders");
     }
@@ -87,7 +90,7 @@ public class OrderGrpcEndpoint implements OrderService {
         Caller.current().requireActsFor(request.getUserId());
         return PacedStream.<Order> pages(request.getLimit() == 0 ? maxLimit : request.getLimit(), PAGE_SIZE,
                 (last, size) -> book.page(request.getUserId(), last, size).stream().map(OrderMapper::toProto).toList(),
-                liveLists);
+                pageReaders, liveLists);
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.grpcshop.platform.grpc.ClientStreamLimit;
 import dev.grpcshop.platform.error.GrpcErrors;
 import dev.grpcshop.platform.runtime.Meters;
 import dev.grpcshop.platform.stream.PacedStream;
+import dev.grpcshop.platform.stream.PageReaders;
 import dev.grpcshop.platform.error.Violations;
 import dev.grpcshop.platform.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,17 +47,19 @@ public class UserGrpcEndpoint implements UserService {
     private final UsersConfig config;
     private final int maxPending;
     private final int maxStreamMessages;
+    private final PageReaders pageReaders;
     private final AtomicInteger liveListStreams;
     private final AtomicInteger liveSyncStreams;
     private final io.micrometer.core.instrument.Counter pagesRead;
 
     @Inject
     public UserGrpcEndpoint(UserDirectory directory, UserCache cache, UserFeed feed, UsersConfig config, MeterRegistry registry,
-            StreamsConfig streams, LimitsConfig limits) {
+            StreamsConfig streams, PageReaders pageReaders, LimitsConfig limits) {
         this.directory = directory;
         this.cache = cache;
         this.maxStreamMessages = limits.maxStreamMessages();
         this.maxPending = streams.maxPending();
+        this.pageReaders = pageReaders;
         this.feed = feed;
         this.config = config;
         this.liveListStreams = Meters.liveStreams(registry, "user.ListUsers");
@@ -97,7 +100,7 @@ public class UserGrpcEndpoint implements UserService {
             // the request's offset applies once, before the first page
             return directory.page(last == null ? request.getAfterId() : last.getId(),
                     last == null ? request.getOffset() : 0, size).stream().map(UserMapper::toProto).toList();
-        }, liveListStreams);
+        }, pageReaders, liveListStreams);
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 /**
  * A server response stream that sends only while the client's flow-control window is open.
  * <ul>
- * <li>{@link #pages}: reads pages from a blocking source on a worker thread, at most one page ahead of the
- * one being sent, so a slow client never makes the server read further, and a cancelled call stops reading.
+ * <li>{@link #pages}: reads pages from a blocking source on a {@link PageReaders} thread, at most one page ahead
+ * of the one being sent, so a slow client never makes the server read further, and a cancelled call stops reading.
  * A page that cannot be read ends the stream with its error once the pages before it are sent.</li>
  * <li>{@link #push}: producers offer messages into a bounded per-stream queue; a client that falls more
  * than {@code capacity} messages behind is closed with RESOURCE_EXHAUSTED instead of growing the heap.</li>
@@ -32,10 +32,12 @@ import java.util.function.Consumer;
  */
 public final class PacedStream<T> {
 
-    /** A blocking source of pages; an empty page ends the stream. */
-    @FunctionalInterface
+    /** A blocking source of pages; an empty page ends the stream, and so does a page after which it is exhausted. */
     interface PageSource<T> {
         List<T> nextPage();
+
+        /** Whether no page follows the last one read, known without reading (a read and a hop saved per stream). */
+        boolean exhausted();
     }
 
     /** Reads up to {@code size} items that come after {@code last} (null: from the start), in stream order. */
@@ -48,7 +50,10 @@ public final class PacedStream<T> {
     private final CallReadiness readiness;
     private final PageSource<T> source;
     private final int capacity;
-    private final Executor worker = Infrastructure.getDefaultWorkerPool();
+    /** Where pages are read ({@link PageReaders}); null for a push stream. */
+    private final Executor reader;
+    /** The call's trace context, so that a page's database spans are children of the call's span. */
+    private final io.opentelemetry.context.Context traceContext = io.opentelemetry.context.Context.current();
     /** Where the queue is drained: the call's event loop (a worker if the stream was not created on one). */
     private final Executor drainer;
     private final Queue<T> queue;
@@ -57,7 +62,7 @@ public final class PacedStream<T> {
     private final List<Runnable> cleanUps = new CopyOnWriteArrayList<>();
     private volatile boolean completed;
     private volatile Throwable failure;
-    /** The page read ahead by the worker, handed to the draining thread; null while none is ready. */
+    /** The page read ahead by the reader, handed to the draining thread; null while none is ready. */
     private volatile List<T> fetched;
     /** Why the page read ahead could not be read; the stream fails with it once the pages before are sent. */
     private volatile RuntimeException fetchFailure;
@@ -65,8 +70,9 @@ public final class PacedStream<T> {
     private boolean done; // only touched by the draining thread
 
     private PacedStream(MultiEmitter<? super T> emitter, CallReadiness readiness, PageSource<T> source,
-            int capacity, Executor drainer) {
+            Executor reader, int capacity, Executor drainer) {
         this.emitter = emitter;
+        this.reader = reader;
         this.readiness = readiness;
         this.source = source;
         this.capacity = capacity;
@@ -78,33 +84,41 @@ public final class PacedStream<T> {
 
     /**
      * Up to {@code limit} items, read from the database {@code pageSize} at a time (keyset paging: each query
-     * starts after the last item sent) and only as fast as the client consumes them.
+     * starts after the last item sent) on {@code reader} and only as fast as the client consumes them.
      * {@code live} counts the streams open right now.
      */
-    public static <T> Multi<T> pages(int limit, int pageSize, PageQuery<T> query, AtomicInteger live) {
-        var cursor = new Object() {
-            T last;
-            int remaining = limit;
-        };
-        return pages(() -> {
-            int size = Math.min(pageSize, cursor.remaining);
-            if (size <= 0) {
-                return List.of();
+    public static <T> Multi<T> pages(int limit, int pageSize, PageQuery<T> query, Executor reader,
+            AtomicInteger live) {
+        return pages(new PageSource<T>() {
+            private T last;
+            private int remaining = limit; // written by the reader before the page is handed over (volatile)
+
+            @Override
+            public List<T> nextPage() {
+                int size = Math.min(pageSize, remaining);
+                if (size <= 0) {
+                    return List.of();
+                }
+                List<T> page = query.after(last, size);
+                remaining = page.size() < size ? 0 : remaining - page.size();
+                if (!page.isEmpty()) {
+                    last = page.get(page.size() - 1);
+                }
+                return page;
             }
-            List<T> page = query.after(cursor.last, size);
-            cursor.remaining = page.size() < size ? 0 : cursor.remaining - page.size();
-            if (!page.isEmpty()) {
-                cursor.last = page.get(page.size() - 1);
+
+            @Override
+            public boolean exhausted() {
+                return remaining <= 0;
             }
-            return page;
-        }, live);
+        }, reader, live);
     }
 
-    private static <T> Multi<T> pages(PageSource<T> source, AtomicInteger live) {
+    private static <T> Multi<T> pages(PageSource<T> source, Executor reader, AtomicInteger live) {
         CallReadiness readiness = CallReadiness.current();
         Executor eventLoop = currentEventLoop();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, Integer.MAX_VALUE, eventLoop);
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, reader, Integer.MAX_VALUE, eventLoop);
             stream.countIn(live);
             stream.drain();
         });
@@ -118,7 +132,7 @@ public final class PacedStream<T> {
         CallReadiness readiness = CallReadiness.current();
         Executor eventLoop = currentEventLoop();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, capacity, eventLoop);
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, null, null, capacity, eventLoop);
             stream.countIn(live);
             wiring.accept(stream);
         });
@@ -160,15 +174,23 @@ public final class PacedStream<T> {
     }
 
     /**
-     * The event loop of the call being served on this thread (endpoints returning a Multi run there); a worker if
-     * the stream is created elsewhere, which is slower but as correct.
+     * The event loop of the call being served on this thread (endpoints returning a Multi run there): a task
+     * submitted on that thread runs at once, one from elsewhere is queued to it. A worker if the stream is
+     * created elsewhere, which is slower but as correct.
      */
     private static Executor currentEventLoop() {
         Context context = Vertx.currentContext();
         if (context == null || !context.isEventLoopContext()) {
             return Infrastructure.getDefaultWorkerPool();
         }
-        return task -> context.runOnContext(ignored -> task.run());
+        Thread loop = Thread.currentThread();
+        return task -> {
+            if (Thread.currentThread() == loop) {
+                task.run();
+            } else {
+                context.runOnContext(ignored -> task.run());
+            }
+        };
     }
 
     private void drain() {
@@ -177,7 +199,7 @@ public final class PacedStream<T> {
         }
     }
 
-    /** On a worker: reads the next page (or its failure), then hands it to the draining thread. */
+    /** On a page reader: reads the next page (or its failure), then hands it to the draining thread. */
     private void fetchNextPage() {
         try {
             fetched = source.nextPage();
@@ -223,7 +245,7 @@ public final class PacedStream<T> {
                     }
                     fetched = null;
                     fetching = false;
-                    if (page.isEmpty()) {
+                    if (page.isEmpty() || source.exhausted()) {
                         completed = true;
                     } else {
                         readAhead(); // the next page is read while this one is sent
@@ -250,7 +272,7 @@ public final class PacedStream<T> {
     private void readAhead() {
         if (!fetching) {
             fetching = true;
-            worker.execute(this::fetchNextPage);
+            reader.execute(traceContext.wrap(this::fetchNextPage));
         }
     }
 

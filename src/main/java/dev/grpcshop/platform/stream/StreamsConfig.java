@@ -8,4 +8,7 @@ public interface StreamsConfig {
 
     /** Messages a push stream keeps for a slow client before it closes the stream RESOURCE_EXHAUSTED. */
     int maxPending();
+
+    /** Threads reading the pages of server streams (ListUsers, ListOrders, ListNotifications): {@link PageReaders}. */
+    int pageReaders();
 }

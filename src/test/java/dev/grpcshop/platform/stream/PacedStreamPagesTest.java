@@ -8,10 +8,12 @@ import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -83,9 +85,16 @@ class PacedStreamPagesTest {
         }
     }
 
-    private static Multi<Integer> pages(CallReadiness readiness, int limit, Numbers numbers) throws Exception {
+    /** Page reads handed to the reader threads. */
+    private final AtomicInteger readerTasks = new AtomicInteger();
+
+    private Multi<Integer> pages(CallReadiness readiness, int limit, Numbers numbers) throws Exception {
+        Executor reader = task -> {
+            readerTasks.incrementAndGet();
+            Infrastructure.getDefaultWorkerPool().execute(task);
+        };
         return Context.current().withValue(CallReadiness.KEY, readiness)
-                .call(() -> PacedStream.pages(limit, 3, numbers, new AtomicInteger()));
+                .call(() -> PacedStream.pages(limit, 3, numbers, reader, new AtomicInteger()));
     }
 
     @Test
@@ -106,6 +115,7 @@ class PacedStreamPagesTest {
         client.awaitCompletion(Duration.ofSeconds(5));
         client.assertItems(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertEquals(4, numbers.reads.get(), "pages of 3, 3, 3 and 1; the limit needs no fifth read");
+        assertEquals(4, readerTasks.get(), "nor a fifth trip to a reader thread to learn that");
     }
 
     @Test

@@ -5,11 +5,13 @@
 # mean latency, and the server's CPU per call read from /proc over the measured part only. Loopback only; bounded.
 #
 # Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
-#   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as a third server in every round
+#   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as another server in every round
+#   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
 # Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
-# database: grpcshop on a new embedded H2 file (the durable default URL), the baseline in memory; both hold the same
-# 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every grpcshop call carries an admin bearer token.
+# database: grpcshop on a new embedded H2 file (the durable default URL), the baselines in memory; all hold the same
+# 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every call carries an admin bearer token (the
+# baselines do not check it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export MALLOC_ARENA_MAX=2 # as the JVM image sets it
@@ -78,6 +80,11 @@ start_baseline() {
   PID=$! PORT=9190
 }
 
+start_nestjs() {
+  node src/bench/nestjs/server.mjs 9390 > "$WORK/nestjs.log" 2>&1 &
+  PID=$! PORT=9390
+}
+
 start_grpcshop() { # jvm|native round
   local dir="$WORK/grpcshop-$1-$2" props
   mkdir -p "$dir"
@@ -113,10 +120,15 @@ measure() { # label
 }
 
 SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
+[ -z "${NESTJS:-}" ] || SERVERS+=" nestjs"
 for round in $(seq "$ROUNDS"); do
   for server in $SERVERS; do
     echo "round $round: $server" >&2
-    if [ "$server" = baseline ]; then start_baseline; else start_grpcshop "${server#grpcshop-}" "$round"; fi
+    case $server in
+      baseline) start_baseline ;;
+      nestjs) start_nestjs ;;
+      *) start_grpcshop "${server#grpcshop-}" "$round" ;;
+    esac
     measure "$server"
   done
 done
@@ -128,6 +140,7 @@ echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls after $GETUS
 echo "streams after $LIST_WARMUP. Server CPU per call: the server's user + system time over the measured calls only."
 options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: $NATIVE_OPTIONS)"
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
+[ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo
 echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after |"
 echo "|---|---|---|---|---|---|"

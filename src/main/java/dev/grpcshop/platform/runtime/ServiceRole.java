@@ -1,7 +1,9 @@
 package dev.grpcshop.platform.runtime;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The services this one build can run; an instance runs the subset named by {@code app.services}. */
 public enum ServiceRole {
@@ -20,8 +22,12 @@ public enum ServiceRole {
         this.grpcService = grpcService;
     }
 
+    /** Looked up on every outbound call (its deadline): a map, not a scan. */
+    private static final Map<String, ServiceRole> BY_GRPC_SERVICE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(r -> r.grpcService, r -> r));
+
     public static Optional<ServiceRole> ofGrpcService(String grpcService) {
-        return Arrays.stream(values()).filter(r -> r.grpcService.equals(grpcService)).findFirst();
+        return Optional.ofNullable(BY_GRPC_SERVICE.get(grpcService));
     }
 
     public static Optional<ServiceRole> ofConfigName(String name) {

@@ -13,8 +13,6 @@ import java.util.stream.Collectors;
 public class ServiceRoles {
 
     private final Set<ServiceRole> enabled;
-    /** gRPC names of our services this instance does not run: asked on every call, so a plain set lookup. */
-    private final Set<String> notServed;
 
     public ServiceRoles(@ConfigProperty(name = "app.services") List<String> names) {
         EnumSet<ServiceRole> roles = EnumSet.noneOf(ServiceRole.class);
@@ -30,7 +28,6 @@ public class ServiceRoles {
             }
         }
         this.enabled = roles;
-        this.notServed = EnumSet.complementOf(roles).stream().map(r -> r.grpcService).collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean runs(ServiceRole role) {
@@ -43,6 +40,6 @@ public class ServiceRoles {
 
     /** False only for one of our services that this instance does not run (health, reflection: always true). */
     public boolean serves(String grpcService) {
-        return !notServed.contains(grpcService);
+        return ServiceRole.ofGrpcService(grpcService).map(enabled::contains).orElse(true);
     }
 }

@@ -32,12 +32,39 @@ import java.util.function.Consumer;
  */
 public final class PacedStream<T> {
 
-    /** A blocking source of pages; an empty page ends the stream, and so does a page after which it is exhausted. */
-    interface PageSource<T> {
-        List<T> nextPage();
+    /**
+     * Keyset paging over a {@link PageQuery}: each read starts after the last item read, and the cursor knows
+     * when the limit or a short page has ended the stream, so no read is made to learn it.
+     */
+    private static final class KeysetCursor<T> {
+        private final PageQuery<T> query;
+        private final int pageSize;
+        private T last;
+        private int remaining; // written by the reader before the page is handed over (volatile)
 
-        /** Whether no page follows the last one read, known without reading (a read and a hop saved per stream). */
-        boolean exhausted();
+        KeysetCursor(PageQuery<T> query, int pageSize, int limit) {
+            this.query = query;
+            this.pageSize = pageSize;
+            this.remaining = limit;
+        }
+
+        List<T> nextPage() {
+            int size = Math.min(pageSize, remaining);
+            if (size <= 0) {
+                return List.of();
+            }
+            List<T> page = query.after(last, size);
+            remaining = page.size() < size ? 0 : remaining - page.size();
+            if (!page.isEmpty()) {
+                last = page.get(page.size() - 1);
+            }
+            return page;
+        }
+
+        /** Whether no page follows the last one read (a short or empty page, or the limit reached). */
+        boolean exhausted() {
+            return remaining <= 0;
+        }
     }
 
     /** Reads up to {@code size} items that come after {@code last} (null: from the start), in stream order. */
@@ -48,7 +75,7 @@ public final class PacedStream<T> {
 
     private final MultiEmitter<? super T> emitter;
     private final CallReadiness readiness;
-    private final PageSource<T> source;
+    private final KeysetCursor<T> cursor; // null for a push stream
     private final int capacity;
     /** Where pages are read ({@link PageReaders}); null for a push stream. */
     private final Executor reader;
@@ -69,15 +96,15 @@ public final class PacedStream<T> {
     private boolean fetching; // only touched by the draining thread
     private boolean done; // only touched by the draining thread
 
-    private PacedStream(MultiEmitter<? super T> emitter, CallReadiness readiness, PageSource<T> source,
+    private PacedStream(MultiEmitter<? super T> emitter, CallReadiness readiness, KeysetCursor<T> cursor,
             Executor reader, int capacity, Executor drainer) {
         this.emitter = emitter;
         this.reader = reader;
         this.readiness = readiness;
-        this.source = source;
+        this.cursor = cursor;
         this.capacity = capacity;
         this.drainer = drainer;
-        this.queue = source == null ? new ConcurrentLinkedQueue<>() : new ArrayDeque<>();
+        this.queue = cursor == null ? new ConcurrentLinkedQueue<>() : new ArrayDeque<>();
         emitter.onTermination(() -> cleanUps.forEach(Runnable::run)); // the emitter keeps only one callback
         readiness.onReady(this::drain);
     }
@@ -89,36 +116,11 @@ public final class PacedStream<T> {
      */
     public static <T> Multi<T> pages(int limit, int pageSize, PageQuery<T> query, Executor reader,
             AtomicInteger live) {
-        return pages(new PageSource<T>() {
-            private T last;
-            private int remaining = limit; // written by the reader before the page is handed over (volatile)
-
-            @Override
-            public List<T> nextPage() {
-                int size = Math.min(pageSize, remaining);
-                if (size <= 0) {
-                    return List.of();
-                }
-                List<T> page = query.after(last, size);
-                remaining = page.size() < size ? 0 : remaining - page.size();
-                if (!page.isEmpty()) {
-                    last = page.get(page.size() - 1);
-                }
-                return page;
-            }
-
-            @Override
-            public boolean exhausted() {
-                return remaining <= 0;
-            }
-        }, reader, live);
-    }
-
-    private static <T> Multi<T> pages(PageSource<T> source, Executor reader, AtomicInteger live) {
+        KeysetCursor<T> cursor = new KeysetCursor<>(query, pageSize, limit);
         CallReadiness readiness = CallReadiness.current();
         Executor eventLoop = currentEventLoop();
         return Multi.createFrom().<T> emitter(emitter -> {
-            PacedStream<T> stream = new PacedStream<>(emitter, readiness, source, reader, Integer.MAX_VALUE, eventLoop);
+            PacedStream<T> stream = new PacedStream<>(emitter, readiness, cursor, reader, Integer.MAX_VALUE, eventLoop);
             stream.countIn(live);
             stream.drain();
         });
@@ -202,7 +204,7 @@ public final class PacedStream<T> {
     /** On a page reader: reads the next page (or its failure), then hands it to the draining thread. */
     private void fetchNextPage() {
         try {
-            fetched = source.nextPage();
+            fetched = cursor.nextPage();
         } catch (RuntimeException e) {
             fetchFailure = e;
         }
@@ -233,7 +235,7 @@ public final class PacedStream<T> {
                 return;
             }
             if (queue.isEmpty()) {
-                if (source != null && !completed) {
+                if (cursor != null && !completed) {
                     List<T> page = fetched;
                     if (page == null) {
                         if (fetchFailure != null) {
@@ -245,7 +247,7 @@ public final class PacedStream<T> {
                     }
                     fetched = null;
                     fetching = false;
-                    if (page.isEmpty() || source.exhausted()) {
+                    if (cursor.exhausted()) {
                         completed = true;
                     } else {
                         readAhead(); // the next page is read while this one is sent

@@ -36,6 +36,9 @@ frame '\x08\x0a' > "$WORK/list-10.bin"                     # ListUsersRequest{li
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+# The part of RSS the kernel cannot drop: anonymous and dirty pages. The rest is clean pages of files (for the native
+# executable, its code and read-only image heap), shared between processes and reclaimed under memory pressure.
+private_mb() { awk '/^(Private_Dirty|Shared_Dirty):/ {kb += $2} END {printf "%d", kb / 1024}' "/proc/$1/smaps_rollup"; }
 
 # h2load against PORT/METHOD with BODY, N calls; prints "calls/s mean-latency" of that run
 load() { # port method body calls
@@ -114,7 +117,8 @@ measure() { # label
     read -r rate mean < <(load "$PORT" "$2" "$WORK/$3.bin" "$5")
     after=$(cpu_ticks "$PID")
     # ticks are 1/100 s (USER_HZ); per call in microseconds
-    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d ' "$rate" "$mean" $(( (after - before) * 10000 / $5 )) "$(rss_mb "$PID")")"
+    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d/%d ' "$rate" "$mean" $(( (after - before) * 10000 / $5 )) "$(rss_mb "$PID")" \
+      "$(private_mb "$PID")")"
   done
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
@@ -142,13 +146,18 @@ options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
 [ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo
-echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after |"
+echo "RSS after: the server's resident memory after the measured calls; in brackets the part of it that is private"
+echo "(anonymous and dirty pages), the rest being clean pages of files such as the native executable's code and image heap."
+echo
+echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after (private) |"
 echo "|---|---|---|---|---|---|"
 for method in GetUser ListUsers; do
   for server in $SERVERS; do
     read -ra runs <<<"${RESULTS["$server $method"]}"
     rates="" means="" cpus="" rss=""
-    for r in "${runs[@]}"; do IFS=/ read -r a b c d <<<"$r"; rates+="$a, "; means+="$b, "; cpus+="$c us, "; rss+="$d MB, "; done
+    for r in "${runs[@]}"; do
+      IFS=/ read -r a b c d e <<<"$r"; rates+="$a, "; means+="$b, "; cpus+="$c us, "; rss+="$d MB ($e), "
+    done
     echo "| $method | $server | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
   done
 done

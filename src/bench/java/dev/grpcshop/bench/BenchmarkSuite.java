@@ -36,14 +36,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkSuite {
 
+    /**
+     * Resident memory in KB, and the private part of it: anonymous and dirty pages, which the kernel cannot drop.
+     * The rest is clean pages of files (the native executable's code and image heap), shared and reclaimable.
+     */
+    record Memory(long rssKb, long privateKb) {
+        String cell() {
+            return rssKb / 1024 + " MB (" + privateKb / 1024 + ")";
+        }
+    }
+
     record Process(java.lang.Process process, int grpcPort, double startupMs) {
-        long rssKb() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        Memory memory() throws IOException {
+            long rss = 0;
+            long dirty = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "smaps_rollup"))) {
+                long kb = line.endsWith(" kB") ? Long.parseLong(line.replaceAll("[^0-9]", "")) : 0;
+                if (line.startsWith("Rss:")) {
+                    rss = kb;
+                } else if (line.startsWith("Private_Dirty:") || line.startsWith("Shared_Dirty:")) {
+                    dirty += kb;
                 }
             }
-            return -1;
+            return new Memory(rss, dirty);
         }
 
         void stop() throws InterruptedException {
@@ -98,7 +113,7 @@ public final class BenchmarkSuite {
             Duration duration = scaled(DURATION, scale);
             List<Long> appUsers = LoadGenerator.seedUsers(appTarget, 1000);
             List<Long> baseUsers = LoadGenerator.seedUsers(baseTarget, 1000);
-            long appRssWarm = app.rssKb();
+            Memory appWarm = app.memory();
 
             for (String target : List.of(baseTarget, appTarget)) {
                 List<Long> users = target.equals(appTarget) ? appUsers : baseUsers;
@@ -127,10 +142,10 @@ public final class BenchmarkSuite {
             results.put("paymentFanout/grpcshop", run(new LoadGenerator.Options(appTarget, "paymentFanout", 4, 4, warmup,
                     duration, 0, 0, null, FANOUT_SUBSCRIBERS), appUsers));
             String wire = wireBytes(appPort, appHttpPort, appUsers.get(0));
-            long appRssLoaded = app.rssKb();
-            long baseRssLoaded = base.rssKb();
+            Memory appLoaded = app.memory();
+            Memory baseLoaded = base.memory();
             app.stop();
-            long[] nativeRss = nativeApp != null ? onNative(nativeApp, data, warmup, duration, scale, results) : null;
+            Memory[] nativeMemory = nativeApp != null ? onNative(nativeApp, data, warmup, duration, scale, results) : null;
             if (System.getenv("BENCH_POSTGRES_URL") != null) {
                 onPostgres(java, warmup, duration, scale, results);
             }
@@ -140,7 +155,7 @@ public final class BenchmarkSuite {
                 json.add(r.json().replaceFirst("\\{", "{\"name\":\"" + k + "\","));
             });
             String payload = payloadSizes();
-            writeReport(rows, json, results, payload, wire, startups, appRssWarm, appRssLoaded, baseRssLoaded, nativeRss, scale);
+            writeReport(rows, json, results, payload, wire, startups, appWarm, appLoaded, baseLoaded, nativeMemory, scale);
             Charts.write(results, Path.of("docs"));
         } finally {
             app.stop();
@@ -238,8 +253,8 @@ public final class BenchmarkSuite {
     }
 
     private static void writeReport(List<String> rows, List<String> json, Map<String, LoadGenerator.Result> results,
-            String payload, String wire, Map<String, double[]> startups, long appRssWarm, long appRssLoaded, long baseRssLoaded,
-            long[] nativeRss, double scale) throws IOException {
+            String payload, String wire, Map<String, double[]> startups, Memory appWarm, Memory appLoaded, Memory baseLoaded,
+            Memory[] nativeMemory, double scale) throws IOException {
         Files.createDirectories(Path.of("docs"));
         double getRatio = callsRatio(results, "getUser/grpcshop", "getUser/baseline");
         double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
@@ -279,11 +294,12 @@ public final class BenchmarkSuite {
                 "|---|---|---|---|",
                 startupRows(startups),
                 "",
-                "| memory | grpcshop (JVM) |" + (nativeRss == null ? "" : " grpcshop (native) |") + " baseline |",
-                "|---|---|" + (nativeRss == null ? "" : "---|") + "---|",
-                "| RSS after warm-up (1,000 users) | " + appRssWarm / 1024 + " MB |" + nativeCell(nativeRss, 0) + " |",
-                "| RSS after all load | " + appRssLoaded / 1024 + " MB |" + nativeCell(nativeRss, 1) + " " + baseRssLoaded / 1024 + " MB |",
-                nativeRss == null ? "" : "\nThe native executable's load: GetUser and the three CreateOrder rows (`-native`)"
+                "| RSS (private: anonymous and dirty pages) | grpcshop (JVM) |" + (nativeMemory == null ? "" : " grpcshop (native) |")
+                        + " baseline |",
+                "|---|---|" + (nativeMemory == null ? "" : "---|") + "---|",
+                "| after warm-up (1,000 users) | " + appWarm.cell() + " |" + nativeCell(nativeMemory, 0) + " |",
+                "| after all load | " + appLoaded.cell() + " |" + nativeCell(nativeMemory, 1) + " " + baseLoaded.cell() + " |",
+                nativeMemory == null ? "" : "\nThe native executable's load: GetUser and the three CreateOrder rows (`-native`)"
                         + " on a database of its own, after the JVM app has stopped.",
                 "",
                 "Payload of the seed's example user (id, name, email, createdAt, status):",
@@ -314,9 +330,9 @@ public final class BenchmarkSuite {
                 callsRatio(results, "createOrder/grpcshop-postgres", "createOrder/grpcshop"));
     }
 
-    /** The native column's cell of a memory row (RSS in KB at {@code index}), or nothing without a native run. */
-    private static String nativeCell(long[] nativeRss, int index) {
-        return nativeRss == null ? "" : " " + nativeRss[index] / 1024 + " MB |";
+    /** The native column's cell of a memory row, or nothing without a native run. */
+    private static String nativeCell(Memory[] nativeMemory, int index) {
+        return nativeMemory == null ? "" : " " + nativeMemory[index].cell() + " |";
     }
 
     private static String nativeRatios(Map<String, LoadGenerator.Result> results) {
@@ -356,21 +372,21 @@ public final class BenchmarkSuite {
 
     /**
      * GetUser and CreateOrder on the native executable, alone on the machine (the JVM app has stopped), on a
-     * database of its own; returns its RSS after the warm-up and after the load, in KB.
+     * database of its own; returns its memory after the warm-up and after the load.
      */
-    private static long[] onNative(Path executable, Path data, Duration warmup, Duration duration, double scale,
+    private static Memory[] onNative(Path executable, Path data, Duration warmup, Duration duration, double scale,
             Map<String, LoadGenerator.Result> results) throws Exception {
         int port = freePort();
         Process app = start(nativeAppCommand(executable, port, freePort(), data), port, "target/bench-native.log");
         try {
             String target = "127.0.0.1:" + port;
             List<Long> users = LoadGenerator.seedUsers(target, 1000);
-            long rssWarm = app.rssKb();
+            Memory warm = app.memory();
             results.put("getUser/grpcshop-native", run(new LoadGenerator.Options(target, "getUser", 4, 16, warmup, duration, 0, 0), users));
             results.put("createOrder/grpcshop-native-first", run(new LoadGenerator.Options(target, "createOrder", 4, 8, warmup, duration, 0, 0), users));
             results.put("createOrder/grpcshop-native", afterOrderWarmup(target, users, scale, duration));
             results.put("createOrder/grpcshop-native-2x4", run(new LoadGenerator.Options(target, "createOrder", 2, 4, warmup, duration, 0, 0), users));
-            return new long[] {rssWarm, app.rssKb()};
+            return new Memory[] {warm, app.memory()};
         } finally {
             app.stop();
         }
@@ -479,7 +495,7 @@ public final class BenchmarkSuite {
             int port = freePort();
             Process p = start(command.apply(port), dir, port, log);
             msThenRss[i] = p.startupMs();
-            msThenRss[STARTS + i] = p.rssKb();
+            msThenRss[STARTS + i] = p.memory().rssKb();
             p.stop();
         }
         return msThenRss;

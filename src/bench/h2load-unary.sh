@@ -3,11 +3,15 @@
 # grpcshop (the packaged JVM jar with Dockerfile.jvm's options, or a native executable) and the plain grpc-java
 # baseline (src/bench/java/.../PlainGrpcUserServer.java) in one run, on the same data. Prints a Markdown table: calls/s,
 # mean latency, and the server's CPU per call read from /proc over the measured part only. Loopback only; bounded.
+# Each server is warmed up in chunks until its JIT compilers (C1/C2 threads, JVMs only) used less than JIT_QUIET per
+# cent of its CPU over a chunk: a JVM still compiling spends a third or more of its CPU in the compiler, which is a
+# cost of its first seconds, not of each call.
 #
 # Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
 #   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as another server in every round
 #   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
+#   (the warm-ups are chunk sizes) JIT_QUIET=5 MAX_WARMUPS=10
 # Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
 # database: grpcshop on a new embedded H2 file (the durable default URL), the baselines in memory; all hold the same
 # 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every call carries an admin bearer token (the
@@ -20,6 +24,7 @@ ROUNDS=${1:-2}
 CLIENTS=${H2LOAD_CLIENTS:-4} STREAMS=${H2LOAD_STREAMS:-32}
 GETUSER_WARMUP=${GETUSER_WARMUP:-100000} GETUSER_CALLS=${GETUSER_CALLS:-200000}
 LIST_WARMUP=${LIST_WARMUP:-30000} LIST_CALLS=${LIST_CALLS:-60000}
+JIT_QUIET=${JIT_QUIET:-5} MAX_WARMUPS=${MAX_WARMUPS:-10}
 [ -f target/bench-classes/dev/grpcshop/bench/PlainGrpcUserServer.class ] || src/bench/run-benchmarks.sh --compile-only
 WORK=$(mktemp -d /tmp/h2load-unary.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -35,6 +40,17 @@ frame '\x08\x01' > "$WORK/get-user-1.bin"                  # GetUserRequest{id: 
 frame '\x08\x0a' > "$WORK/list-10.bin"                     # ListUsersRequest{limit: 10}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# user + system ticks of the JIT compiler threads alive now (none in a native executable or in Node). JDK 17 starts and
+# stops compiler threads as the queue grows, so a difference can miss a thread that ended in between: a lower bound.
+jit_ticks() {
+  local total=0 task
+  for task in /proc/"$1"/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      "C1 CompilerThre"* | "C2 CompilerThre"*) total=$((total + $(sed 's/.*) //' "$task/stat" | awk '{print $12 + $13}'))) ;;
+    esac
+  done
+  echo "$total"
+}
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 # The part of RSS the kernel cannot drop: anonymous and dirty pages. The rest is clean pages of files (for the native
 # executable, its code and read-only image heap), shared between processes and reclaimed under memory pressure.
@@ -105,20 +121,34 @@ start_grpcshop() { # jvm|native round
   PID=$! PORT=9290
 }
 
+# Warm-up chunks of CALLS until the JIT compilers used under JIT_QUIET % of the server's CPU over one; prints the calls
+warm_up() { # port method body calls
+  local chunks=0 cpu jit
+  while ((chunks < MAX_WARMUPS)); do
+    cpu=$(cpu_ticks "$PID") jit=$(jit_ticks "$PID")
+    load "$@" > /dev/null
+    chunks=$((chunks + 1))
+    cpu=$(($(cpu_ticks "$PID") - cpu)) jit=$(($(jit_ticks "$PID") - jit))
+    ((jit * 100 < JIT_QUIET * cpu)) && break
+  done
+  echo $((chunks * $4))
+}
+
 declare -A RESULTS
 measure() { # label
   wait_serving "$PORT" "$PID"
   seed_users "$PORT"
   for m in "GetUser get-user-1 $GETUSER_WARMUP $GETUSER_CALLS" "ListUsers list-10 $LIST_WARMUP $LIST_CALLS"; do
     set -- "$1" $m
-    load "$PORT" "$2" "$WORK/$3.bin" "$4" > /dev/null
-    local before after rate mean
-    before=$(cpu_ticks "$PID")
+    local warmed cpu jit rate mean
+    warmed=$(warm_up "$PORT" "$2" "$WORK/$3.bin" "$4")
+    cpu=$(cpu_ticks "$PID") jit=$(jit_ticks "$PID")
     read -r rate mean < <(load "$PORT" "$2" "$WORK/$3.bin" "$5")
-    after=$(cpu_ticks "$PID")
+    cpu=$(($(cpu_ticks "$PID") - cpu)) jit=$(($(jit_ticks "$PID") - jit))
+    ((jit > 0)) || jit=0
     # ticks are 1/100 s (USER_HZ); per call in microseconds
-    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d/%d ' "$rate" "$mean" $(( (after - before) * 10000 / $5 )) "$(rss_mb "$PID")" \
-      "$(private_mb "$PID")")"
+    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d/%d/%d/%dk ' "$rate" "$mean" $((cpu * 10000 / $5)) $((jit * 10000 / $5)) \
+      "$(rss_mb "$PID")" "$(private_mb "$PID")" $((warmed / 1000)))"
   done
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
@@ -140,24 +170,30 @@ done
 echo "# Unary and small-stream cost under h2load"
 echo
 echo "Produced by \`src/bench/h2load-unary.sh $ROUNDS\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, servers alternating in each round."
-echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls after $GETUSER_WARMUP; ListUsers{limit: 10}: $LIST_CALLS"
-echo "streams after $LIST_WARMUP. Server CPU per call: the server's user + system time over the measured calls only."
-options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: $NATIVE_OPTIONS)"
+echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls measured; ListUsers{limit: 10}: $LIST_CALLS streams measured."
+echo "Each server is first warmed up in chunks ($GETUSER_WARMUP calls, $LIST_WARMUP streams) until its JIT compilers used under"
+echo "$JIT_QUIET% of its CPU over a chunk (at most $MAX_WARMUPS chunks); \"warm-up\" gives the calls that took in each round"
+echo "(ListUsers' warm-up follows GetUser's in the same process)."
+echo "Server CPU per call: the server's user + system time over the measured calls only; in brackets the part of it"
+echo "spent by the JIT compilers, where there was any."
+options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: ${NATIVE_OPTIONS% })"
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
 [ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo
 echo "RSS after: the server's resident memory after the measured calls; in brackets the part of it that is private"
 echo "(anonymous and dirty pages), the rest being clean pages of files such as the native executable's code and image heap."
 echo
-echo "| method | server | calls/s per round | mean latency | server CPU per call | RSS after (private) |"
-echo "|---|---|---|---|---|---|"
+echo "| method | server | warm-up | calls/s per round | mean latency | server CPU per call | RSS after (private) |"
+echo "|---|---|---|---|---|---|---|"
 for method in GetUser ListUsers; do
   for server in $SERVERS; do
     read -ra runs <<<"${RESULTS["$server $method"]}"
-    rates="" means="" cpus="" rss=""
+    warms="" rates="" means="" cpus="" rss=""
     for r in "${runs[@]}"; do
-      IFS=/ read -r a b c d e <<<"$r"; rates+="$a, "; means+="$b, "; cpus+="$c us, "; rss+="$d MB ($e), "
+      IFS=/ read -r rate mean cpu jit mb private warmed <<<"$r"
+      warms+="$warmed, " rates+="$rate, " means+="$mean, " rss+="$mb MB ($private), "
+      if ((jit > 0)); then cpus+="$cpu us ($jit), "; else cpus+="$cpu us, "; fi
     done
-    echo "| $method | $server | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
+    echo "| $method | $server | ${warms%, } | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
   done
 done

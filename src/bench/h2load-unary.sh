@@ -51,10 +51,13 @@ jit_ticks() {
   done
   echo "$total"
 }
-rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
-# The part of RSS the kernel cannot drop: anonymous and dirty pages. The rest is clean pages of files (for the native
-# executable, its code and read-only image heap), shared between processes and reclaimed under memory pressure.
-private_mb() { awk '/^(Private_Dirty|Shared_Dirty):/ {kb += $2} END {printf "%d", kb / 1024}' "/proc/$1/smaps_rollup"; }
+# "RSS/private" in MB, from one read of smaps_rollup. Private: the part of RSS the kernel cannot drop, anonymous and
+# dirty pages. The rest is clean pages of files (for the native executable, its code and read-only image heap), shared
+# between processes and reclaimed under memory pressure.
+memory_mb() {
+  awk '/^Rss:/ {rss = $2} /^(Private_Dirty|Shared_Dirty):/ {dirty += $2} END {printf "%d/%d", rss / 1024, dirty / 1024}' \
+    "/proc/$1/smaps_rollup"
+}
 
 # h2load against PORT/METHOD with BODY, N calls; prints "calls/s mean-latency" of that run
 load() { # port method body calls
@@ -121,14 +124,21 @@ start_grpcshop() { # jvm|native round
   PID=$! PORT=9290
 }
 
+# load, and the server's CPU ticks and its JIT compilers' ticks over it: prints "calls/s mean-latency cpu jit"
+counted_load() { # port method body calls
+  local cpu jit out
+  cpu=$(cpu_ticks "$PID") jit=$(jit_ticks "$PID")
+  out=$(load "$@") || exit 1
+  echo "$out $(($(cpu_ticks "$PID") - cpu)) $(($(jit_ticks "$PID") - jit))"
+}
+
 # Warm-up chunks of CALLS until the JIT compilers used under JIT_QUIET % of the server's CPU over one; prints the calls
 warm_up() { # port method body calls
-  local chunks=0 cpu jit
+  local chunks=0 out cpu jit
   while ((chunks < MAX_WARMUPS)); do
-    cpu=$(cpu_ticks "$PID") jit=$(jit_ticks "$PID")
-    load "$@" > /dev/null
+    out=$(counted_load "$@") || exit 1
     chunks=$((chunks + 1))
-    cpu=$(($(cpu_ticks "$PID") - cpu)) jit=$(($(jit_ticks "$PID") - jit))
+    read -r _ _ cpu jit <<<"$out"
     ((jit * 100 < JIT_QUIET * cpu)) && break
   done
   echo $((chunks * $4))
@@ -140,15 +150,14 @@ measure() { # label
   seed_users "$PORT"
   for m in "GetUser get-user-1 $GETUSER_WARMUP $GETUSER_CALLS" "ListUsers list-10 $LIST_WARMUP $LIST_CALLS"; do
     set -- "$1" $m
-    local warmed cpu jit rate mean
+    local warmed out rate mean cpu jit
     warmed=$(warm_up "$PORT" "$2" "$WORK/$3.bin" "$4")
-    cpu=$(cpu_ticks "$PID") jit=$(jit_ticks "$PID")
-    read -r rate mean < <(load "$PORT" "$2" "$WORK/$3.bin" "$5")
-    cpu=$(($(cpu_ticks "$PID") - cpu)) jit=$(($(jit_ticks "$PID") - jit))
+    out=$(counted_load "$PORT" "$2" "$WORK/$3.bin" "$5")
+    read -r rate mean cpu jit <<<"$out"
     ((jit > 0)) || jit=0
     # ticks are 1/100 s (USER_HZ); per call in microseconds
-    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d/%d/%d/%dk ' "$rate" "$mean" $((cpu * 10000 / $5)) $((jit * 10000 / $5)) \
-      "$(rss_mb "$PID")" "$(private_mb "$PID")" $((warmed / 1000)))"
+    RESULTS["$1 $2"]+="$(printf '%.0f/%s/%d/%d/%s/%dk ' "$rate" "$mean" $((cpu * 10000 / $5)) $((jit * 10000 / $5)) \
+      "$(memory_mb "$PID")" $((warmed / 1000)))"
   done
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }

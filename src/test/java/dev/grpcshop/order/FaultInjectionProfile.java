@@ -12,9 +12,9 @@ import java.util.Map;
  */
 public class FaultInjectionProfile implements QuarkusTestProfile {
 
-    static final int PAYMENT_A = freePort();
-    static final int PAYMENT_B = freePort();
-    static final int NOTIFICATIONS = freePort();
+    public static final int PAYMENT_A = freePort();
+    public static final int PAYMENT_B = freePort();
+    public static final int NOTIFICATIONS = freePort();
 
     private static final String CHARGE = "dev.grpcshop.order.clients.PaymentClient/charge/";
     private static final String SEND = "dev.grpcshop.order.clients.NotificationClient/send/";

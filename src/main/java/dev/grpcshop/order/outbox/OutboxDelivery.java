@@ -72,18 +72,22 @@ public class OutboxDelivery {
 
     /**
      * Delivers a CHARGE entry whose lease the caller holds and applies the outcome to its order; a payment still in
-     * progress elsewhere leaves the entry due again after a backoff. Never throws.
+     * progress elsewhere leaves the entry due again after a backoff. Never throws; true if the charge was settled.
      */
-    public void charge(OutboxEntry entry) {
+    public boolean charge(OutboxEntry entry) {
         try {
             Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OutboxStore.decode(entry.payload)));
             List<OutboxEntry> next = outcomes.paymentAnswered(entry.id, payment);
             switch (payment.getState()) {
                 case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED -> deliverSoon(next);
-                default -> store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+                default -> {
+                    store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+                    return false;
+                }
             }
+            return true;
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
-            onFailure(entry, failure);
+            return onFailure(entry, failure);
         }
     }
 
@@ -98,11 +102,16 @@ public class OutboxDelivery {
         }
     }
 
-    /** Delivers one entry whose lease the caller holds. Never throws: a failure is recorded on the entry. */
-    void deliver(OutboxEntry entry) {
+    /**
+     * Delivers one entry whose lease the caller holds. Never throws: a failure is recorded on the entry. True if the
+     * entry was settled (delivered, or closed as refused), false if it waits for a retry.
+     */
+    boolean deliver(OutboxEntry entry) {
         try {
             switch (entry.kind) {
-                case CHARGE -> charge(entry);
+                case CHARGE -> {
+                    return charge(entry);
+                }
                 case NOTIFY -> {
                     notifications.send(SendNotificationRequest.parseFrom(OutboxStore.decode(entry.payload)));
                     delivered.add(entry.id);
@@ -113,8 +122,9 @@ public class OutboxDelivery {
                     delivered.add(entry.id);
                 }
             }
+            return true;
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
-            onFailure(entry, failure);
+            return onFailure(entry, failure);
         }
     }
 
@@ -163,13 +173,14 @@ public class OutboxDelivery {
         }
     }
 
-    private void onFailure(OutboxEntry entry, Throwable failure) {
+    /** Records a failed delivery; true if that closed the entry (a refusal), false if it is retried later. */
+    private boolean onFailure(OutboxEntry entry, Throwable failure) {
         if (!isRefusal(failure)) {
             Duration wait = backoff(entry.attempts);
             LOG.debugf("outbox %s %d for order %s failed (%s), retry in %s", entry.kind, entry.id, entry.orderId,
                     failure, wait);
             store.retryLater(entry.id, failure.toString(), wait);
-            return;
+            return false;
         }
         // The other service refused the call itself: retrying cannot help.
         String reason = "rejected: " + io.grpc.Status.Code.values()[GrpcErrors.toStatus(failure).getCode()];
@@ -180,6 +191,7 @@ public class OutboxDelivery {
         } else {
             store.markDone(entry.id, reason);
         }
+        return true;
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,14 +110,21 @@ public class OutboxPoller {
 
     private void pollOnce() {
         try {
-            delivery.runIfOpen(this::deliverDueEntries);
+            AtomicBoolean more = new AtomicBoolean(true);
+            while (more.get() && delivery.runIfOpen(() -> more.set(deliverDueEntries()))) {
+                // a backlog (after an outage) drains batch after batch, not one batch per poll-interval
+            }
         } catch (RuntimeException e) {
             // e.g. the database unreachable: the next poll tries again (a throwing task would end the schedule)
             LOG.warnf("outbox poll failed: %s", e.toString());
         }
     }
 
-    void deliverDueEntries() {
+    /**
+     * Delivers a batch of due entries; true if it was full and settled some, so more are likely due and the
+     * dependency answers. A batch that settled none (the dependency still down) leaves the rest to the next poll.
+     */
+    boolean deliverDueEntries() {
         delivery.markDelivered();
         store.backlog().forEach((kind, count) -> backlog.get(kind).set(count));
         Instant now = Timestamps.now();
@@ -123,6 +132,7 @@ public class OutboxPoller {
         // In parallel: one at a time, a backlog left by an outage drains at one delivery per processor round trip.
         Semaphore slots = new Semaphore(config.outbox().concurrency());
         CountDownLatch finished = new CountDownLatch(due.size());
+        AtomicInteger settled = new AtomicInteger();
         for (OutboxEntry entry : due) {
             if (delivery.isClosing() || !store.claim(entry.id, now)) {
                 finished.countDown(); // closing: the rest stay due for the next poll, here or on another instance
@@ -132,7 +142,9 @@ public class OutboxPoller {
             slots.acquireUninterruptibly();
             Infrastructure.getDefaultWorkerPool().execute(() -> {
                 try {
-                    delivery.deliver(entry);
+                    if (delivery.deliver(entry)) {
+                        settled.incrementAndGet();
+                    }
                 } finally {
                     slots.release();
                     finished.countDown();
@@ -143,7 +155,9 @@ public class OutboxPoller {
             finished.await(); // each delivery is bounded by its calls' deadlines
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
+        return due.size() == config.outbox().batchSize() && settled.get() > 0;
     }
 
     /**

@@ -40,7 +40,7 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
     /** Verified tokens remembered at most; the cache is emptied when full (clients re-send the same token). */
     private static final int MAX_VERIFIED = 4096;
 
-    private record Verified(Caller caller, long expiresAtEpochSecond) {
+    private record Verified(String authorization, Caller caller, long expiresAtEpochSecond) {
     }
 
     /**
@@ -50,14 +50,11 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
      */
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    private record Recent(String authorization, Verified verified) {
-    }
-
     /**
      * The token verified or looked up last. Most clients send one token on every call, and comparing it with the
      * value received costs less than hashing the value's ~600 characters for the map lookup.
      */
-    private volatile Recent recent;
+    private volatile Verified last;
 
     @Inject
     JWTParser parser;
@@ -93,13 +90,13 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
             throw ApiError.unauthenticated("MALFORMED_AUTHORIZATION",
                     "the 'authorization' metadata must be 'Bearer <token>'");
         }
-        Recent last = recent;
-        Verified known = last != null && last.authorization().equals(authorization)
-                ? last.verified()
+        Verified recent = last;
+        Verified known = recent != null && recent.authorization().equals(authorization)
+                ? recent
                 : verified.get(authorization);
         if (known != null && Instant.now().getEpochSecond() < known.expiresAtEpochSecond()) {
-            if (last == null || last.verified() != known) {
-                recent = new Recent(authorization, known);
+            if (known != recent) {
+                last = known;
             }
             return known.caller();
         }
@@ -122,9 +119,9 @@ public class AuthenticationInterceptor implements ServerInterceptor, Prioritized
         if (verified.size() >= MAX_VERIFIED) {
             verified.clear();
         }
-        Verified fresh = new Verified(caller, jwt.getExpirationTime());
+        Verified fresh = new Verified(authorization, caller, jwt.getExpirationTime());
         verified.put(authorization, fresh);
-        recent = new Recent(authorization, fresh);
+        last = fresh;
         return caller;
     }
 

@@ -35,6 +35,13 @@ final class OrderLoad {
             Status.Code.NOT_FOUND, Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED,
             Status.Code.FAILED_PRECONDITION);
 
+    /**
+     * At most one order per worker in this time. While PaymentService is down, orders come back PENDING at once, so an
+     * unpaced load leaves the outbox as many charges as the machine is fast: 3,400 in 24 s on a fast one, more than
+     * the relay charged within the audit's 90 s wait (each charge waits twice 150 ms on the simulated processor).
+     */
+    private static final Duration PACE = Duration.ofMillis(150);
+
     /** One answered order: the request (to send again) and the order id its key was first answered with. */
     record Answered(CreateOrderRequest request, String orderId, boolean declining) {
     }
@@ -51,12 +58,6 @@ final class OrderLoad {
     /** Keys answered with an order other than the one they were first answered with. */
     final AtomicInteger keysWithTwoOrders = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
-    /**
-     * At most one order per worker in this time. While PaymentService is down, orders come back PENDING at once, so an
-     * unpaced load leaves the outbox as many charges as the machine is fast: 3,400 in 24 s on a fast one, more than
-     * the relay charged within the audit's 90 s wait (each charge waits twice 150 ms on the simulated processor).
-     */
-    private static final Duration PACE = Duration.ofMillis(150);
 
     OrderLoad(ManagedChannel orderChannel, ManagedChannel notificationChannel, List<Long> users) {
         this.orderChannel = orderChannel;

@@ -9,6 +9,8 @@
 #
 # Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
 #   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as another server in every round
+#   GRPCSHOP_B=/path/to/quarkus-app  also measures that build of the app (JVM, same options) as grpcshop-b, right
+#     after this one in every round: an A/B of two commits (copy target/quarkus-app away, check out and build the other)
 #   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
 #   (the warm-ups are chunk sizes) JIT_QUIET=5 MAX_WARMUPS=10
@@ -33,6 +35,7 @@ TOKEN=$(java src/dev/MintToken.java --roles admin --ttl 7200)
 APP_JVM_OPTIONS=$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm | tr '\n' ' ')
 NATIVE_OPTIONS=$(sed -n 's/^ENTRYPOINT \[.*\]$/&/p' src/main/docker/Dockerfile.native | grep -o '"-\(X\|Djdk\.\)[^"]*"' | tr -d '"' | tr '\n' ' ')
 [ -z "${GRPCSHOP_NATIVE:-}" ] || GRPCSHOP_NATIVE=$(realpath "$GRPCSHOP_NATIVE")
+[ -z "${GRPCSHOP_B:-}" ] || [ -f "$GRPCSHOP_B/quarkus-run.jar" ] || { echo "no quarkus-run.jar in $GRPCSHOP_B" >&2; exit 2; }
 
 # gRPC messages as h2load sends them: 5-byte frame header (not compressed, big-endian length) + protobuf bytes
 frame() { printf '\x00\x00\x00\x00'"\\x$(printf %02x $(($(printf "$1" | wc -c))))$1"; }
@@ -107,7 +110,7 @@ start_nestjs() {
   PID=$! PORT=9390
 }
 
-start_grpcshop() { # jvm|native round
+start_grpcshop() { # jvm|native|b round
   local dir="$WORK/grpcshop-$1-$2" props
   mkdir -p "$dir"
   props=(-Dquarkus.grpc.server.port=9290 -Dquarkus.http.port=8290
@@ -118,8 +121,9 @@ start_grpcshop() { # jvm|native round
     # shellcheck disable=SC2086 # one option per word
     (cd "$dir" && exec "$GRPCSHOP_NATIVE" $NATIVE_OPTIONS "${props[@]}") > "$dir.log" 2>&1 &
   else
+    local app=target/quarkus-app; [ "$1" = b ] && app=$GRPCSHOP_B
     # shellcheck disable=SC2086 # one option per word
-    java $APP_JVM_OPTIONS "${props[@]}" -jar target/quarkus-app/quarkus-run.jar > "$dir.log" 2>&1 &
+    java $APP_JVM_OPTIONS "${props[@]}" -jar "$app/quarkus-run.jar" > "$dir.log" 2>&1 &
   fi
   PID=$! PORT=9290
 }
@@ -162,7 +166,8 @@ measure() { # label
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 
-SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
+SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_B:-}" ] || SERVERS+=" grpcshop-b"
+[ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
 [ -z "${NESTJS:-}" ] || SERVERS+=" nestjs"
 for round in $(seq "$ROUNDS"); do
   for server in $SERVERS; do
@@ -187,6 +192,7 @@ echo "Server CPU per call: the server's user + system time over the measured cal
 echo "spent by the JIT compilers, where there was any."
 options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: ${NATIVE_OPTIONS% })"
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
+[ -z "${GRPCSHOP_B:-}" ] || echo "grpcshop-b: the build in \`$GRPCSHOP_B\`, with the same options and data as grpcshop-jvm."
 [ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo
 echo "RSS after: the server's resident memory after the measured calls; in brackets the part of it that is private"

@@ -45,21 +45,15 @@ public class GrpcEventLoops {
     @ConfigProperty(name = "app.grpc.event-loops")
     int eventLoops;
 
-    @ConfigProperty(name = "quarkus.grpc.server.host")
-    String host;
-
-    @ConfigProperty(name = "quarkus.grpc.server.port")
-    int port;
-
-    @ConfigProperty(name = "quarkus.grpc.server.test-port")
-    int testPort;
+    @Inject
+    GrpcServerAddress address;
 
     private volatile VertxServer joined;
 
     /** Quarkus's gRPC server listens before StartupEvent (a server that started first would bind the port itself). */
     void join(@Observes StartupEvent event) throws InterruptedException {
         int loops = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
-        int listening = LaunchMode.current() == LaunchMode.TEST ? testPort : port;
+        int listening = address.port();
         // dev mode restarts Quarkus's server at each reload; port 0 gives every server a port of its own; and a
         // server started while Quarkus's is not listening (it failed to start) would bind the port with no services
         if (loops < 2 || LaunchMode.current() == LaunchMode.DEVELOPMENT || listening == 0
@@ -80,7 +74,7 @@ public class GrpcEventLoops {
         vertx.deployVerticle(() -> new AbstractVerticle() {
             @Override
             public void start(Promise<Void> started) {
-                VertxServer server = VertxServerBuilder.forAddress(vertx, host, listening).build();
+                VertxServer server = VertxServerBuilder.forAddress(vertx, address.host(), listening).build();
                 server.start(result -> {
                     if (result.succeeded()) {
                         joined = server;

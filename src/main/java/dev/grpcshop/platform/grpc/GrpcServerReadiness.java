@@ -1,8 +1,7 @@
 package dev.grpcshop.platform.grpc;
 
-import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -22,18 +21,13 @@ public class GrpcServerReadiness implements HealthCheck {
 
     static final String NAME = "grpc-server-listening";
 
-    @ConfigProperty(name = "quarkus.grpc.server.port")
-    int port;
-
-    @ConfigProperty(name = "quarkus.grpc.server.test-port")
-    int testPort;
-
-    @ConfigProperty(name = "quarkus.grpc.server.host")
-    String host;
+    @Inject
+    GrpcServerAddress server;
 
     @Override
     public HealthCheckResponse call() {
-        int listening = LaunchMode.current() == LaunchMode.TEST ? testPort : port;
+        int listening = server.port();
+        String host = server.host();
         String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, listening), 500);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Makes the call an outbox entry owes: right after the transaction that wrote it (the CreateOrder or CancelOrder that
@@ -97,7 +98,10 @@ public class OutboxDelivery {
             // Context.ROOT: these calls must not inherit the (soon finished) incoming call's deadline and
             // cancellation. The trace goes on, captured now: once the incoming call completes, its tracing
             // context is gone, and a delivery that started later began a trace of its own.
-            Runnable deliveries = Context.ROOT.wrap((Runnable) () -> runIfOpen(() -> entries.forEach(this::deliver)));
+            Runnable deliveries = Context.ROOT.wrap((Runnable) () -> runIfOpen(() -> {
+                entries.forEach(this::deliver);
+                return true;
+            }));
             Infrastructure.getDefaultWorkerPool().execute(io.opentelemetry.context.Context.current().wrap(deliveries));
         }
     }
@@ -128,14 +132,13 @@ public class OutboxDelivery {
         }
     }
 
-    /** Runs {@code work} counted as under way, unless shutdown has begun; false if it did not run. */
-    boolean runIfOpen(Runnable work) {
+    /** Runs {@code work} counted as under way, unless shutdown has begun; its answer, or false if it did not run. */
+    boolean runIfOpen(BooleanSupplier work) {
         if (!underWay.enter()) {
             return false;
         }
         try {
-            work.run();
-            return true;
+            return work.getAsBoolean();
         } finally {
             underWay.exit();
         }

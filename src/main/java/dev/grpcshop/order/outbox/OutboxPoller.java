@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,8 +109,7 @@ public class OutboxPoller {
 
     private void pollOnce() {
         try {
-            AtomicBoolean more = new AtomicBoolean(true);
-            while (more.get() && delivery.runIfOpen(() -> more.set(deliverDueEntries()))) {
+            while (delivery.runIfOpen(this::deliverDueEntries)) {
                 // a backlog (after an outage) drains batch after batch, not one batch per poll-interval
             }
         } catch (RuntimeException e) {

@@ -9,9 +9,8 @@
 #
 # Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
 #   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as another server in every round
-#   GRPCSHOP_B=/path/to/quarkus-app  also measures that build of the app (JVM, same options) as grpcshop-b, next to
-#     this one in every round, after it in odd rounds and before it in even ones: an A/B of two commits (copy
-#     target/quarkus-app away, check out and build the other)
+#   GRPCSHOP_B=/path/to/quarkus-app  also measures that build of the app (JVM, same options) as grpcshop-b in every
+#     round: an A/B of two commits (copy target/quarkus-app away, check out and build the other)
 #   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
 #   (the warm-ups are chunk sizes) JIT_QUIET=5 MAX_WARMUPS=10
@@ -170,11 +169,12 @@ measure() { # label
 SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_B:-}" ] || SERVERS+=" grpcshop-b"
 [ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
 [ -z "${NESTJS:-}" ] || SERVERS+=" nestjs"
+read -r -a ORDER <<<"$SERVERS"
 for round in $(seq "$ROUNDS"); do
-  servers=$SERVERS
-  # order effects: in A/B runs of builds with the same GetUser code, the later run served more in 6 of 8 rounds
-  ((round % 2)) || servers=${servers/grpcshop-jvm grpcshop-b/grpcshop-b grpcshop-jvm}
-  for server in $servers; do
+  # each round starts one server further on: in A/B runs of builds with the same GetUser code, the app measured
+  # later in a round served more GetUser calls in 6 of 8 rounds, so no server keeps one place
+  first=$(((round - 1) % ${#ORDER[@]}))
+  for server in "${ORDER[@]:first}" "${ORDER[@]:0:first}"; do
     echo "round $round: $server" >&2
     case $server in
       baseline) start_baseline ;;
@@ -187,7 +187,8 @@ done
 
 echo "# Unary and small-stream cost under h2load"
 echo
-echo "Produced by \`src/bench/h2load-unary.sh $ROUNDS\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, servers alternating in each round."
+echo "Produced by \`src/bench/h2load-unary.sh $ROUNDS\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, servers alternating in each round"
+echo "(round 1 in the order of the table, each further round starting one server later)."
 echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls measured; ListUsers{limit: 10}: $LIST_CALLS streams measured."
 echo "Each server is first warmed up in chunks ($GETUSER_WARMUP calls, $LIST_WARMUP streams) until its JIT compilers used under"
 echo "$JIT_QUIET% of its CPU over a chunk (at most $MAX_WARMUPS chunks); \"warm-up\" gives the calls that took in each round"
@@ -196,7 +197,7 @@ echo "Server CPU per call: the server's user + system time over the measured cal
 echo "spent by the JIT compilers, where there was any."
 options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: ${NATIVE_OPTIONS% })"
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
-[ -z "${GRPCSHOP_B:-}" ] || echo "grpcshop-b: the build in \`$GRPCSHOP_B\`, with the same options and data as grpcshop-jvm, measured after it in odd rounds and before it in even ones."
+[ -z "${GRPCSHOP_B:-}" ] || echo "grpcshop-b: the build in \`$GRPCSHOP_B\`, with the same options and data as grpcshop-jvm."
 [ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo
 echo "RSS after: the server's resident memory after the measured calls; in brackets the part of it that is private"

@@ -57,10 +57,14 @@ final class AccessPolicy {
     /** PERMISSION_DENIED unless the caller holds one of the method's roles. */
     static void authorize(String fullMethodName, Caller caller) {
         Set<String> allowed = ROLES_BY_METHOD.getOrDefault(fullMethodName, Set.of());
-        if (allowed.stream().noneMatch(caller::has)) {
-            throw ApiError.permissionDenied("ROLE_REQUIRED", allowed.isEmpty()
-                    ? "no role may call " + fullMethodName
-                    : fullMethodName + " needs one of the roles " + allowed.stream().sorted().toList());
+        // a loop, not a stream: runs on every call, and the native executable pays ~0.5 us for a stream here
+        for (String role : allowed) {
+            if (caller.has(role)) {
+                return;
+            }
         }
+        throw ApiError.permissionDenied("ROLE_REQUIRED", allowed.isEmpty()
+                ? "no role may call " + fullMethodName
+                : fullMethodName + " needs one of the roles " + allowed.stream().sorted().toList());
     }
 }

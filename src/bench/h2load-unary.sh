@@ -9,6 +9,8 @@
 #
 # Usage: src/bench/h2load-unary.sh [rounds] > docs/benchmarks-h2load.md     (default 2; 2-4 minutes per round)
 #   GRPCSHOP_NATIVE=target/...-runner  also measures that native executable, as another server in every round
+#   BASELINE_NATIVE=<executable>  also measures the baseline compiled natively (src/bench/baseline-native-sources.sh),
+#     with the native app's -X options: what compiling ahead of time costs plain grpc-java
 #   GRPCSHOP_B=/path/to/quarkus-app  also measures that build of the app (JVM, same options) as grpcshop-b in every
 #     round: an A/B of two commits (copy target/quarkus-app away, check out and build the other)
 #   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
@@ -35,6 +37,7 @@ TOKEN=$(java src/dev/MintToken.java --roles admin --ttl 7200)
 APP_JVM_OPTIONS=$(sed -n 's/^ENV \(GC_CONTAINER_OPTIONS\|APP_JVM_OPTIONS\)="\(.*\)"$/\2/p' src/main/docker/Dockerfile.jvm | tr '\n' ' ')
 NATIVE_OPTIONS=$(sed -n 's/^ENTRYPOINT \[.*\]$/&/p' src/main/docker/Dockerfile.native | grep -o '"-\(X\|Djdk\.\)[^"]*"' | tr -d '"' | tr '\n' ' ')
 [ -z "${GRPCSHOP_NATIVE:-}" ] || GRPCSHOP_NATIVE=$(realpath "$GRPCSHOP_NATIVE")
+[ -z "${BASELINE_NATIVE:-}" ] || BASELINE_NATIVE=$(realpath "$BASELINE_NATIVE")
 [ -z "${GRPCSHOP_B:-}" ] || [ -f "$GRPCSHOP_B/quarkus-run.jar" ] || { echo "no quarkus-run.jar in $GRPCSHOP_B" >&2; exit 2; }
 
 # gRPC messages as h2load sends them: 5-byte frame header (not compressed, big-endian length) + protobuf bytes
@@ -105,6 +108,12 @@ start_baseline() {
   PID=$! PORT=9190
 }
 
+start_baseline_native() {
+  # shellcheck disable=SC2086 # one option per word
+  "$BASELINE_NATIVE" $NATIVE_OPTIONS 9190 > "$WORK/baseline-native.log" 2>&1 &
+  PID=$! PORT=9190
+}
+
 start_nestjs() {
   node src/bench/nestjs/server.mjs 9390 > "$WORK/nestjs.log" 2>&1 &
   PID=$! PORT=9390
@@ -168,6 +177,7 @@ measure() { # label
 
 SERVERS="baseline grpcshop-jvm"; [ -z "${GRPCSHOP_B:-}" ] || SERVERS+=" grpcshop-b"
 [ -z "${GRPCSHOP_NATIVE:-}" ] || SERVERS+=" grpcshop-native"
+[ -z "${BASELINE_NATIVE:-}" ] || SERVERS+=" baseline-native"
 [ -z "${NESTJS:-}" ] || SERVERS+=" nestjs"
 read -r -a ORDER <<<"$SERVERS"
 for round in $(seq "$ROUNDS"); do
@@ -178,6 +188,7 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round: $server" >&2
     case $server in
       baseline) start_baseline ;;
+      baseline-native) start_baseline_native ;;
       nestjs) start_nestjs ;;
       *) start_grpcshop "${server#grpcshop-}" "$round" ;;
     esac
@@ -197,6 +208,7 @@ echo "Server CPU per call: the server's user + system time over the measured cal
 echo "spent by the JIT compilers, where there was any."
 options="the JVM image's options"; [ -z "${GRPCSHOP_NATIVE:-}" ] || options+=" (native: ${NATIVE_OPTIONS% })"
 echo "grpcshop: $options, a new durable H2 file, an admin token on every call."
+[ -z "${BASELINE_NATIVE:-}" ] || echo "baseline-native: the baseline compiled natively (\`src/bench/baseline-native-sources.sh\`), run with ${NATIVE_OPTIONS% }."
 [ -z "${GRPCSHOP_B:-}" ] || echo "grpcshop-b: the build in \`$GRPCSHOP_B\`, with the same options and data as grpcshop-jvm."
 [ -z "${NESTJS:-}" ] || echo "nestjs: NestJS $(node -p "require('./src/bench/nestjs/node_modules/@nestjs/core/package.json').version") gRPC transport on Node $(node --version), in memory."
 echo

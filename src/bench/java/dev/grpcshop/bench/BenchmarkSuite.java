@@ -70,6 +70,7 @@ public final class BenchmarkSuite {
     }
 
     public static void main(String[] args) throws Exception {
+        PlainLogging.install();
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
         String classpath = System.getProperty("java.class.path");
         Path data = Files.createDirectories(Path.of("target", "bench-data"));

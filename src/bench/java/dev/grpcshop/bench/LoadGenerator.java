@@ -128,6 +128,7 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
+        PlainLogging.install();
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);

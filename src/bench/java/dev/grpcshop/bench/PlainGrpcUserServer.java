@@ -28,6 +28,7 @@ public final class PlainGrpcUserServer extends UserServiceGrpc.UserServiceImplBa
     private final AtomicLong ids = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
+        PlainLogging.install();
         int port = Integer.parseInt(args[0]);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .directExecutor().addService(new PlainGrpcUserServer()).build().start();

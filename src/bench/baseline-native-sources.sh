@@ -16,7 +16,7 @@ for jar in grpc-netty grpc-protobuf netty-codec-http2 protobuf-java; do
   ls "$OUT"/lib/$jar-[0-9]*.jar >/dev/null || { echo "no $jar jar on the bench classpath" >&2; exit 1; }
 done
 cp -r target/classes/dev/grpcshop/api "$OUT/classes/dev/grpcshop/"
-cp target/bench-classes/dev/grpcshop/bench/PlainGrpcUserServer*.class "$OUT/classes/dev/grpcshop/bench/"
+cp target/bench-classes/dev/grpcshop/bench/{PlainGrpcUserServer*,PlainLogging}.class "$OUT/classes/dev/grpcshop/bench/"
 {
   echo "Main-Class: dev.grpcshop.bench.PlainGrpcUserServer"
   printf 'Class-Path:'

@@ -15,7 +15,7 @@
 #     round: an A/B of two commits (copy target/quarkus-app away, check out and build the other)
 #   NESTJS=1  also measures the NestJS baseline (src/bench/nestjs/server.mjs; npm ci --prefix src/bench/nestjs first)
 #   H2LOAD_CLIENTS=4 H2LOAD_STREAMS=32 GETUSER_WARMUP=100000 GETUSER_CALLS=200000 LIST_WARMUP=30000 LIST_CALLS=60000
-#   (the warm-ups are chunk sizes) JIT_QUIET=5 MAX_WARMUPS=10
+#   REST_CLIENTS=32 REST_WARMUP=30000 REST_CALLS=60000 (the warm-ups are chunk sizes) JIT_QUIET=5 MAX_WARMUPS=10
 # Needs h2load (apt-get install nghttp2-client) and a build (./mvnw package -DskipTests). Each server is alone on its
 # database: grpcshop on a new embedded H2 file (the durable default URL), the baselines in memory; all hold the same
 # 12 users, GetUser asks for user 1, ListUsers for {limit: 10}. Every call carries an admin bearer token (the
@@ -28,6 +28,7 @@ ROUNDS=${1:-2}
 CLIENTS=${H2LOAD_CLIENTS:-4} STREAMS=${H2LOAD_STREAMS:-32}
 GETUSER_WARMUP=${GETUSER_WARMUP:-100000} GETUSER_CALLS=${GETUSER_CALLS:-200000}
 LIST_WARMUP=${LIST_WARMUP:-30000} LIST_CALLS=${LIST_CALLS:-60000}
+REST_CLIENTS=${REST_CLIENTS:-32} REST_WARMUP=${REST_WARMUP:-30000} REST_CALLS=${REST_CALLS:-60000}
 JIT_QUIET=${JIT_QUIET:-5} MAX_WARMUPS=${MAX_WARMUPS:-10}
 [ -f target/bench-classes/dev/grpcshop/bench/PlainGrpcUserServer.class ] || src/bench/run-benchmarks.sh --compile-only
 WORK=$(mktemp -d /tmp/h2load-unary.XXXXXX)
@@ -65,12 +66,18 @@ memory_mb() {
     "/proc/$1/smaps_rollup"
 }
 
-# h2load against PORT/METHOD with BODY, N calls; prints "calls/s mean-latency" of that run
+# h2load against PORT/METHOD with BODY, N calls; prints "calls/s mean-latency" of that run. Method REST: GetUser over
+# REST/JSON on HTTP/1.1 (no multiplexing: REST_CLIENTS connections, a request in flight on each), PORT the HTTP port.
 load() { # port method body calls
   local out
-  out=$(h2load -c "$CLIENTS" -m "$STREAMS" -n "$4" -d "$3" -H 'content-type: application/grpc' -H 'te: trailers' \
-        -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/user.v1.UserService/$2")
+  if [ "$2" = REST ]; then
+    out=$(h2load --h1 -c "$REST_CLIENTS" -n "$4" -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/api/v1/users/1")
+  else
+    out=$(h2load -c "$CLIENTS" -m "$STREAMS" -n "$4" -d "$3" -H 'content-type: application/grpc' -H 'te: trailers' \
+          -H "authorization: Bearer $TOKEN" "http://127.0.0.1:$1/user.v1.UserService/$2")
+  fi
   grep -q "$4 succeeded" <<<"$out" || { echo "h2load: not every call succeeded" >&2; echo "$out" >&2; exit 1; }
+  [ "$2" != REST ] || grep -q "status codes: $4 2xx" <<<"$out" || { echo "REST: not every call answered 2xx" >&2; echo "$out" >&2; exit 1; }
   echo "$(sed -n 's/.*finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$out") $(awk '/time for request:/ {print $6}' <<<"$out")"
 }
 
@@ -134,7 +141,7 @@ start_grpcshop() { # jvm|native|b round
     # shellcheck disable=SC2086 # one option per word
     java $APP_JVM_OPTIONS "${props[@]}" -jar "$app/quarkus-run.jar" > "$dir.log" 2>&1 &
   fi
-  PID=$! PORT=9290
+  PID=$! PORT=9290 HTTP_PORT=8290
 }
 
 # load, and the server's CPU ticks and its JIT compilers' ticks over it: prints "calls/s mean-latency cpu jit"
@@ -161,11 +168,15 @@ declare -A RESULTS
 measure() { # label
   wait_serving "$PORT" "$PID"
   seed_users "$PORT"
-  for m in "GetUser get-user-1 $GETUSER_WARMUP $GETUSER_CALLS" "ListUsers list-10 $LIST_WARMUP $LIST_CALLS"; do
+  local methods=("GetUser get-user-1 $GETUSER_WARMUP $GETUSER_CALLS" "ListUsers list-10 $LIST_WARMUP $LIST_CALLS")
+  # the same GetUser over REST/JSON on the app's HTTP port (the baselines have none)
+  [[ $1 != grpcshop* ]] || methods+=("REST - $REST_WARMUP $REST_CALLS")
+  for m in "${methods[@]}"; do
     set -- "$1" $m
-    local warmed out rate mean cpu jit
-    warmed=$(warm_up "$PORT" "$2" "$WORK/$3.bin" "$4")
-    out=$(counted_load "$PORT" "$2" "$WORK/$3.bin" "$5")
+    local warmed out rate mean cpu jit port=$PORT
+    [ "$2" != REST ] || port=$HTTP_PORT
+    warmed=$(warm_up "$port" "$2" "$WORK/$3.bin" "$4")
+    out=$(counted_load "$port" "$2" "$WORK/$3.bin" "$5")
     read -r rate mean cpu jit <<<"$out"
     ((jit > 0)) || jit=0
     # ticks are 1/100 s (USER_HZ); per call in microseconds
@@ -201,6 +212,8 @@ echo
 echo "Produced by \`src/bench/h2load-unary.sh $ROUNDS\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, servers alternating in each round"
 echo "(round 1 in the order of the table, each further round starting one server later)."
 echo "h2load -c $CLIENTS -m $STREAMS; GetUser: $GETUSER_CALLS calls measured; ListUsers{limit: 10}: $LIST_CALLS streams measured."
+echo "GetUser over REST: the same read as JSON over HTTP/1.1 on grpcshop's HTTP port (\`GET /api/v1/users/1\`, the same token),"
+echo "h2load --h1 -c $REST_CLIENTS (a request in flight per connection), $REST_CALLS calls measured after warm-up chunks of $REST_WARMUP."
 echo "Each server is first warmed up in chunks ($GETUSER_WARMUP calls, $LIST_WARMUP streams) until its JIT compilers used under"
 echo "$JIT_QUIET% of its CPU over a chunk (at most $MAX_WARMUPS chunks); \"warm-up\" gives the calls that took in each round"
 echo "(ListUsers' warm-up follows GetUser's in the same process)."
@@ -217,8 +230,9 @@ echo "(anonymous and dirty pages), the rest being clean pages of files such as t
 echo
 echo "| method | server | warm-up | calls/s per round | mean latency | server CPU per call | RSS after (private) |"
 echo "|---|---|---|---|---|---|---|"
-for method in GetUser ListUsers; do
+for method in GetUser ListUsers REST; do
   for server in $SERVERS; do
+    [ -n "${RESULTS["$server $method"]:-}" ] || continue
     read -ra runs <<<"${RESULTS["$server $method"]}"
     warms="" rates="" means="" cpus="" rss=""
     for r in "${runs[@]}"; do
@@ -226,6 +240,7 @@ for method in GetUser ListUsers; do
       warms+="$warmed, " rates+="$rate, " means+="$mean, " rss+="$mb MB ($private), "
       if ((jit > 0)); then cpus+="$cpu us ($jit), "; else cpus+="$cpu us, "; fi
     done
-    echo "| $method | $server | ${warms%, } | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
+    label=$method; [ "$method" != REST ] || label="GetUser over REST"
+    echo "| $label | $server | ${warms%, } | ${rates%, } | ${means%, } | ${cpus%, } | ${rss%, } |"
   done
 done

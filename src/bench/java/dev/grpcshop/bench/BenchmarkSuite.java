@@ -138,10 +138,8 @@ public final class BenchmarkSuite {
             results.put("createOrder/grpcshop", afterOrderWarmup(appTarget, appUsers, scale, duration));
             // the latency side of the goal: the same warm app with a quarter of the calls in flight
             results.put("createOrder/grpcshop-2x4", run(new LoadGenerator.Options(appTarget, "createOrder", 2, 4, warmup, duration, 0, 0), appUsers));
-            results.put("getUser/grpcshop-rest", run(new LoadGenerator.Options(appTarget, "getUserRest", 4, 16, warmup,
-                    duration, 0, 0, "127.0.0.1:" + appHttpPort, 0), appUsers));
             results.put("paymentFanout/grpcshop", run(new LoadGenerator.Options(appTarget, "paymentFanout", 4, 4, warmup,
-                    duration, 0, 0, null, FANOUT_SUBSCRIBERS), appUsers));
+                    duration, 0, 0, FANOUT_SUBSCRIBERS), appUsers));
             String wire = wireBytes(appPort, appHttpPort, appUsers.get(0));
             Memory appLoaded = app.memory();
             Memory baseLoaded = base.memory();
@@ -259,7 +257,6 @@ public final class BenchmarkSuite {
         Files.createDirectories(Path.of("docs"));
         double getRatio = callsRatio(results, "getUser/grpcshop", "getUser/baseline");
         double listRatio = results.get("listUsers/grpcshop").messagesPerSecond() / results.get("listUsers/baseline").messagesPerSecond();
-        double restRatio = callsRatio(results, "getUser/grpcshop", "getUser/grpcshop-rest");
         String report = String.join("\n",
                 "# Benchmarks",
                 "",
@@ -282,8 +279,8 @@ public final class BenchmarkSuite {
                 String.join("\n", rows),
                 "",
                 String.format(Locale.ROOT, "Ratios in this run: GetUser throughput grpcshop/baseline = **%.2fx**; ListUsers messages/s"
-                        + " grpcshop/baseline = **%.2fx**; GetUser gRPC/REST on the same app = **%.2fx**.", getRatio, listRatio,
-                        restRatio) + postgresRatios(results) + nativeRatios(results),
+                        + " grpcshop/baseline = **%.2fx**.", getRatio, listRatio) + postgresRatios(results)
+                        + nativeRatios(results),
                 "",
                 "![throughput](benchmarks-throughput.png)",
                 "![p99 latency](benchmarks-p99.png)",

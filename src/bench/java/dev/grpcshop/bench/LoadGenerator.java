@@ -27,10 +27,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.nio.file.Files;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,8 +55,9 @@ import java.util.function.Consumer;
  *     --warmup 5s --duration 15s [--count N] [--out result.json]
  * </pre>
  * Scenarios: getUser, createUser, listUsers (streams --stream-size users per call), syncUsers, createOrder,
- * getUserRest (the same read over REST/JSON at --http-target), paymentFanout (--subscribers streams of
- * StreamPaymentUpdates on one user while orders for that user are placed; latency = update time to arrival).
+ * paymentFanout (--subscribers streams of StreamPaymentUpdates on one user while orders for that user are placed;
+ * latency = update time to arrival). GetUser over REST is measured with h2load (src/bench/h2load-unary.sh): a Java
+ * HTTP/1.1 client sharing the cores costs more than the server it measures.
  */
 public final class LoadGenerator {
 
@@ -78,11 +75,11 @@ public final class LoadGenerator {
     }
 
     public record Options(String target, String scenario, int connections, int inflight, Duration warmup,
-            Duration duration, long count, int streamSize, String httpTarget, int subscribers) {
+            Duration duration, long count, int streamSize, int subscribers) {
 
         public Options(String target, String scenario, int connections, int inflight, Duration warmup,
                 Duration duration, long count, int streamSize) {
-            this(target, scenario, connections, inflight, warmup, duration, count, streamSize, null, 0);
+            this(target, scenario, connections, inflight, warmup, duration, count, streamSize, 0);
         }
     }
 
@@ -115,10 +112,9 @@ public final class LoadGenerator {
     private final List<Long> userIds;
 
     public LoadGenerator(Options options, List<Long> userIds) {
-        for (String target : new String[] { options.target(), options.httpTarget() }) {
-            if (target != null && !target.startsWith("127.0.0.1:") && !target.startsWith("localhost:")) {
-                throw new IllegalArgumentException("benchmarks only target loopback: " + target);
-            }
+        String target = options.target();
+        if (!target.startsWith("127.0.0.1:") && !target.startsWith("localhost:")) {
+            throw new IllegalArgumentException("benchmarks only target loopback: " + target);
         }
         this.options = options;
         this.userIds = userIds;
@@ -137,7 +133,7 @@ public final class LoadGenerator {
                 Integer.parseInt(a.getOrDefault("connections", "4")), Integer.parseInt(a.getOrDefault("inflight", "16")),
                 parse(a.getOrDefault("warmup", "5s")), parse(a.getOrDefault("duration", "15s")),
                 Long.parseLong(a.getOrDefault("count", "0")), Integer.parseInt(a.getOrDefault("stream-size", "100000")),
-                a.get("http-target"), Integer.parseInt(a.getOrDefault("subscribers", "100")));
+                Integer.parseInt(a.getOrDefault("subscribers", "100")));
         LoadGenerator generator = new LoadGenerator(options, seedUsers(options.target(), 1000));
         Result result = generator.run();
         System.out.println(result.line());
@@ -317,8 +313,6 @@ public final class LoadGenerator {
                         });
             case "createOrder":
                 return createOrder(() -> userIds.get(ThreadLocalRandom.current().nextInt(userIds.size())), tag, sequence);
-            case "getUserRest":
-                return restGetUser();
             case "syncUsers":
                 return syncRoundTrips();
             default:
@@ -353,24 +347,6 @@ public final class LoadGenerator {
                                 ? Outcome.OK : new Outcome(Status.Code.ABORTED, 0, 0));
                     }
                 });
-    }
-
-    /** GetUser over REST/JSON (HTTP/1.1 keep-alive, the JDK client), with the same token and users. */
-    private Operation restGetUser() {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return (w, done) -> http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + options.httpTarget()
-                        + "/api/v1/users/" + userIds.get(ThreadLocalRandom.current().nextInt(userIds.size()))))
-                        .header("authorization", BEARER).header("accept", "application/json").GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray())
-                .whenComplete((response, failure) -> done.accept(failure != null
-                        ? new Outcome(Status.Code.UNAVAILABLE, 0, 0)
-                        : new Outcome(switch (response.statusCode()) {
-                            case 200 -> Status.Code.OK;
-                            case 401 -> Status.Code.UNAUTHENTICATED;
-                            case 403 -> Status.Code.PERMISSION_DENIED;
-                            case 404 -> Status.Code.NOT_FOUND;
-                            default -> Status.Code.UNKNOWN;
-                        }, 1, response.body().length)));
     }
 
     /**

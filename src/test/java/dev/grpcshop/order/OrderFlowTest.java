@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -247,6 +248,28 @@ class OrderFlowTest {
                 .containsKey("items[0].unit_price_minor"));
         assertTrue(!shop.orders.listOrders(ListOrdersRequest.newBuilder().setUserId(user).build()).hasNext(),
                 "no order was stored for any of them");
+    }
+
+    @Test
+    void valuesPaddedWithSpacesPastTheirLimitAreInvalidArgumentAndNothingIsStored() {
+        // stored (and sent on to PaymentService) as sent, so the limits count the padding too
+        long user = shop.newUser();
+        String padding = " ".repeat(250);
+        CreateOrderRequest padded = Shop.order(user, "tok_visa" + padding).toBuilder()
+                .setItems(0, Shop.order(user, "x").getItems(0).toBuilder().setSku("BOOK-1" + padding))
+                .build();
+        var violations = fieldViolations(assertFails(Status.Code.INVALID_ARGUMENT,
+                () -> shop.orders.createOrder(padded)));
+        assertEquals("must be at most 200 characters", violations.get("card_token"));
+        assertEquals("must be at most 64 characters", violations.get("items[0].sku"));
+        assertTrue(book.findByKey(padded.getIdempotencyKey()).isEmpty());
+
+        CreateOrderRequest paddedKey = Shop.order(user, "tok_visa").toBuilder()
+                .setIdempotencyKey(UUID.randomUUID() + padding).build();
+        assertEquals("must be at most 200 characters", fieldViolations(assertFails(Status.Code.INVALID_ARGUMENT,
+                () -> shop.orders.createOrder(paddedKey))).get("idempotency_key"));
+        assertTrue(!shop.orders.listOrders(ListOrdersRequest.newBuilder().setUserId(user).build()).hasNext(),
+                "no order was stored for either");
     }
 
     @Test

@@ -104,6 +104,18 @@ class PaymentServiceTest {
     }
 
     @Test
+    void valuesPaddedWithSpacesPastTheirLimitAreInvalidArgumentAndNothingIsCharged() {
+        // stored as sent, so the limit counts the padding too: padded past it, the row could not be written
+        ProcessPaymentRequest padded = charge("tok_visa" + " ".repeat(250)).toBuilder()
+                .setOrderId("order-" + UUID.randomUUID() + " ".repeat(200)).build();
+        var violations = fieldViolations(assertFails(Status.Code.INVALID_ARGUMENT,
+                () -> shop.payments.processPayment(padded)));
+        assertEquals("must be at most 200 characters", violations.get("card_token"));
+        assertEquals("must be at most 200 characters", violations.get("order_id"));
+        assertTrue(ledger.findByKey(padded.getIdempotencyKey()).isEmpty());
+    }
+
+    @Test
     void refundMovesACapturedPaymentToRefundedOnceAndRefusesADeclinedOne() {
         Payment captured = shop.payments.processPayment(charge("tok_visa"));
         RefundPaymentRequest refund = RefundPaymentRequest.newBuilder().setPaymentId(captured.getId()).build();

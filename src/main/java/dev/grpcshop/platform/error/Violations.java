@@ -30,12 +30,15 @@ public final class Violations {
         return ok ? this : add(field, description);
     }
 
-    /** Non-blank after trimming and at most maxLength characters. */
+    /**
+     * Non-blank, and at most maxLength characters as sent, spaces around it included: most values are stored and
+     * passed on as sent, so a padded one over the limit would not fit its column.
+     */
     public Violations text(String field, String value, int maxLength) {
         if (value == null || value.isBlank()) {
             return add(field, "must not be empty");
         }
-        return check(value.strip().length() <= maxLength, field, "must be at most " + maxLength + " characters");
+        return check(value.length() <= maxLength, field, "must be at most " + maxLength + " characters");
     }
 
     /** A user id: positive. */

@@ -4,6 +4,7 @@ import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.order.v1.CreateOrderRequest;
 import dev.grpcshop.api.order.v1.LineItem;
 import dev.grpcshop.api.payment.v1.Payment;
+import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.order.outbox.ChargeOutcomes;
 import dev.grpcshop.order.outbox.OutboxEntry;
 import dev.grpcshop.order.outbox.OutboxStore;
@@ -123,6 +124,9 @@ public class OrderBook implements ChargeOutcomes {
             order.paymentId = payment.getId();
             if (after == OrderStage.CONFIRMED) {
                 next.add(notify(order, OrderMessages.confirmed(order)));
+            } else if (payment.getState() == PaymentState.PAYMENT_STATE_REFUNDED) {
+                order.failureReason = "payment_refunded";
+                next.add(notify(order, OrderMessages.failed(order, "the payment was refunded")));
             } else {
                 order.failureReason = payment.getDeclineReason();
                 next.add(notify(order, OrderMessages.declined(order, payment.getDeclineReason())));

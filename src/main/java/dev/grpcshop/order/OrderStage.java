@@ -4,8 +4,9 @@ import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.platform.error.ApiError;
 
 /**
- * An order's life: PENDING until its payment settles, then CONFIRMED (captured) or PAYMENT_FAILED (declined or
- * refused); a CONFIRMED order may be CANCELLED (and refunded). Only these moves exist.
+ * An order's life: PENDING until its payment settles, then CONFIRMED (captured) or PAYMENT_FAILED (declined, refused,
+ * or refunded by an operator before the order learnt of its capture); a CONFIRMED order may be CANCELLED (and
+ * refunded). Only these moves exist.
  */
 public enum OrderStage {
     PENDING,
@@ -15,7 +16,8 @@ public enum OrderStage {
 
     /** Whether a payment in this state has settled, so that its order can leave PENDING. */
     static boolean settles(PaymentState payment) {
-        return payment == PaymentState.PAYMENT_STATE_CAPTURED || payment == PaymentState.PAYMENT_STATE_DECLINED;
+        return payment == PaymentState.PAYMENT_STATE_CAPTURED || payment == PaymentState.PAYMENT_STATE_DECLINED
+                || payment == PaymentState.PAYMENT_STATE_REFUNDED;
     }
 
     /** The status after the order's payment reached {@code payment}: only a PENDING order moves, and only once. */
@@ -25,7 +27,7 @@ public enum OrderStage {
         }
         return switch (payment) {
             case PAYMENT_STATE_CAPTURED -> CONFIRMED;
-            case PAYMENT_STATE_DECLINED -> PAYMENT_FAILED;
+            case PAYMENT_STATE_DECLINED, PAYMENT_STATE_REFUNDED -> PAYMENT_FAILED;
             default -> PENDING;
         };
     }

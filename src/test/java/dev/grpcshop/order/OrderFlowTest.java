@@ -16,7 +16,10 @@ import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.PaymentServiceGrpc;
 import dev.grpcshop.api.payment.v1.PaymentState;
 import dev.grpcshop.api.payment.v1.PaymentUpdate;
+import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
+import dev.grpcshop.api.payment.v1.RefundPaymentRequest;
 import dev.grpcshop.api.payment.v1.StreamPaymentUpdatesRequest;
+import dev.grpcshop.order.outbox.OutboxDelivery;
 import dev.grpcshop.order.outbox.OutboxEntry;
 import dev.grpcshop.payment.PaymentLedger;
 import dev.grpcshop.payment.SimulatedPaymentProcessor;
@@ -71,6 +74,8 @@ class OrderFlowTest {
     SimulatedPaymentProcessor processor;
     @Inject
     UserDirectory users;
+    @Inject
+    OutboxDelivery delivery;
 
     Shop shop;
 
@@ -432,6 +437,30 @@ class OrderFlowTest {
                 "a relay poll now would deliver an entry its creator is delivering");
         assertTrue(outbox.due(owed.get(0).nextAttemptAt.plusMillis(1), 100_000).stream()
                 .anyMatch(e -> e.id.equals(owed.get(0).id)), "after the lease the relay takes over");
+    }
+
+    @Test
+    void aChargeRetryAnsweredRefundedFailsTheOrderOnceAndIsNotRetriedAgain() throws Exception {
+        // The first delivery charged the order, its process died before recording the answer, and an operator
+        // refunded the payment before the relay's retry, which PaymentService answers REFUNDED.
+        long user = shop.newUser();
+        OrderBook.Created created = book.findOrCreatePending(Shop.order(user, "tok_visa"), "refunded-test", 3000);
+        ProcessPaymentRequest charge = ProcessPaymentRequest.parseFrom(
+                java.util.Base64.getDecoder().decode(created.charge().payload));
+        Payment captured = shop.payments.processPayment(charge);
+        shop.payments.refundPayment(RefundPaymentRequest.newBuilder().setPaymentId(captured.getId()).build());
+
+        assertTrue(delivery.charge(created.charge()), "the refunded charge settles the order");
+
+        OrderEntity order = book.get(created.order().id);
+        assertEquals(OrderStage.PAYMENT_FAILED, order.status);
+        assertEquals("payment_refunded", order.failureReason);
+        assertNotNull(QuarkusTransaction.requiringNew().call(() -> outbox.get(created.charge().id).doneAt),
+                "the charge entry is closed, not retried");
+        await().atMost(Duration.ofSeconds(5)).until(() -> shop.notificationsOf(user).size() == 1);
+        assertEquals("order.payment_failed", shop.notificationsOf(user).get(0).getKind());
+        assertEquals(PaymentState.PAYMENT_STATE_REFUNDED, shop.payments.getPayment(
+                GetPaymentRequest.newBuilder().setPaymentId(captured.getId()).build()).getState(), "charged once");
     }
 
     @Test

@@ -23,6 +23,8 @@ class OrderStageTest {
                 OrderStage expected = status != OrderStage.PENDING ? status
                         : payment == PaymentState.PAYMENT_STATE_CAPTURED ? OrderStage.CONFIRMED
                         : payment == PaymentState.PAYMENT_STATE_DECLINED ? OrderStage.PAYMENT_FAILED
+                        // refunded by an operator before the order recorded the capture: it was never confirmed
+                        : payment == PaymentState.PAYMENT_STATE_REFUNDED ? OrderStage.PAYMENT_FAILED
                         : OrderStage.PENDING;
                 assertEquals(expected, status.afterPayment(payment), status + " after " + payment);
             }
@@ -45,9 +47,10 @@ class OrderStageTest {
     }
 
     @Test
-    void onlyCapturedAndDeclinedPaymentsSettleAnOrder() {
+    void onlyCapturedDeclinedAndRefundedPaymentsSettleAnOrder() {
         assertEquals(true, OrderStage.settles(PaymentState.PAYMENT_STATE_CAPTURED));
         assertEquals(true, OrderStage.settles(PaymentState.PAYMENT_STATE_DECLINED));
+        assertEquals(true, OrderStage.settles(PaymentState.PAYMENT_STATE_REFUNDED));
         assertEquals(false, OrderStage.settles(PaymentState.PAYMENT_STATE_PENDING));
         assertEquals(false, OrderStage.settles(PaymentState.PAYMENT_STATE_AUTHORIZED));
     }

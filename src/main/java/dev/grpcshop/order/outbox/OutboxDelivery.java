@@ -80,7 +80,7 @@ public class OutboxDelivery {
             Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OutboxStore.decode(entry.payload)));
             List<OutboxEntry> next = outcomes.paymentAnswered(entry.id, payment);
             switch (payment.getState()) {
-                case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED -> deliverSoon(next);
+                case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED, PAYMENT_STATE_REFUNDED -> deliverSoon(next);
                 default -> {
                     store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
                     return false;

@@ -39,7 +39,7 @@ public class UserDirectory {
 
     /**
      * A read needs no JTA transaction (the call's request-scoped session is enough); the transaction manager
-     * was about a tenth of GetUser's CPU profile.
+     * takes about a tenth of GetUser's CPU profile.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public UserEntity get(long id) {
@@ -109,7 +109,7 @@ public class UserDirectory {
     /**
      * Up to {@code size} users with id above {@code afterId}, in id order, skipping {@code offset}. One SQL
      * statement on an autocommit connection: through Hibernate in a JTA transaction this read of a few columns
-     * was over two fifths of ListUsers' server CPU.
+     * takes over two fifths of ListUsers' server CPU.
      */
     public List<UserRow> page(long afterId, int offset, int size) {
         try (Connection connection = dataSource.getConnection();

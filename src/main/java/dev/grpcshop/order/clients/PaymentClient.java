@@ -19,7 +19,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  * <p>
  * The guarded methods block until the answer (their callers are worker threads anyway): SmallRye Fault Tolerance
  * runs a synchronous method on the caller's thread, while for a Uni-returning one called on a Quarkus worker it
- * handed the call, and then its answer, to further worker threads, two extra thread wake-ups per call.
+ * hands the call, and then its answer, to further worker threads, two extra thread wake-ups per call.
  */
 @ApplicationScoped
 public class PaymentClient {

@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delivers due outbox entries on a schedule, on an instance that runs OrderService: every
  * {@code app.orders.outbox.poll-interval}, starting at once, so an instance that starts (after a crash, or woken from
  * zero replicas) delivers what is due without waiting for a request. Also marks delivered entries done and publishes
- * the backlog gauge. Polls on a thread of its own, which shutdown stops and waits for (Quarkus's scheduler kept firing
- * while the app shut down, and a poll then failed on the closing database with an ERROR).
+ * the backlog gauge. Polls on a thread of its own, which shutdown stops and waits for (Quarkus's scheduler keeps firing
+ * while the app shuts down, and a poll then fails on the closing database with an ERROR).
  */
 @ApplicationScoped
 public class OutboxPoller {
@@ -160,9 +160,10 @@ public class OutboxPoller {
 
     /**
      * At shutdown (SIGTERM, a rolling update) no new delivery starts, and those under way may finish before the
-     * database and the container close under them: cut off, they failed with errors in the log. This runs after health reports NOT_SERVING (priority 50) and before the
-     * gRPC drain (ShutdownDrainInterceptor, priority 100): a delivery calls services this instance may serve itself,
-     * and a call that arrived after the drain met a closed database. An entry not delivered keeps its lease and is
+     * database and the container close under them (cut off, they fail with errors in the log). This runs after
+     * health reports NOT_SERVING (priority 50) and before the gRPC drain (ShutdownDrainInterceptor, priority 100): a
+     * delivery calls services this instance may serve itself, and a call that arrives after the drain meets a closed
+     * database. An entry not delivered keeps its lease and is
      * delivered after it by whichever instance polls next.
      */
     void stop(@Observes @Priority(60) ShutdownEvent event) throws InterruptedException {

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * <p>
  * Why not Quarkus's {@code @Blocking}: it hands every listener event of a call (ready, message, half-close,
  * complete) to a worker thread one after the other, each returning to the event loop first, so a unary call
- * cost about five thread wake-ups instead of one. Each order makes three such calls; on two cores those
- * wake-ups were a fifth of the app's CPU (docs/performance.md).
+ * costs about five thread wake-ups instead of one. Each order makes three such calls; on two cores those
+ * wake-ups are a fifth of the app's CPU (docs/performance.md).
  */
 public final class BlockingWork {
 

@@ -20,8 +20,8 @@ import jakarta.enterprise.inject.spi.Prioritized;
 /**
  * Marks the span of an outbound call that did not end OK as an error, as OpenTelemetry's gRPC conventions ask
  * for client spans. Quarkus's tracing interceptor sets ERROR only when the status carries a local exception, so
- * a call the other service answered UNAVAILABLE or NOT_FOUND (or that ran out of time) stayed UNSET, and a
- * trace view showed failed attempts as fine.
+ * a call the other service answered UNAVAILABLE or NOT_FOUND (or that ran out of time) would stay UNSET, and a
+ * trace view would show failed attempts as fine.
  * <p>
  * It runs inside Quarkus's interceptor (lower priority), where that call's span is current, and sets the
  * status before that interceptor ends the span (its later UNSET is ignored by the SDK).

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Graceful shutdown for gRPC. On SIGTERM Quarkus stops its separate gRPC server without waiting for the calls
- * under way, then closes the database under them: a CreateOrder cut off that way failed with INTERNAL. So the
+ * under way, then closes the database under them: a CreateOrder cut off that way fails with INTERNAL. So the
  * first thing shutdown does here is wait (up to {@code app.shutdown.drain-timeout}) until the unary and
  * client-streaming calls under way are answered. Calls keep being served meanwhile (in an all-in-one instance
  * an order's own payment call arrives during the drain). Long-lived server streams are not waited for: a

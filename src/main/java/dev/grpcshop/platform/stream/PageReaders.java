@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The threads that read the pages of server streams ({@link PacedStream#pages}): a few ({@code
  * app.streams.page-readers}) sharing one queue. Under load a reader finds the next read already queued and keeps
- * going; handing each read to an idle thread of the large worker pool cost a thread wake-up per read, about a
+ * going; handing each read to an idle thread of the large worker pool costs a thread wake-up per read, about a
  * fifth of ListUsers' server CPU (docs/performance.md).
  */
 @Singleton

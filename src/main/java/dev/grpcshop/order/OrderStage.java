@@ -15,7 +15,7 @@ public enum OrderStage {
     CANCELLED;
 
     /** Whether a payment in this state has settled, so that its order can leave PENDING. */
-    static boolean settles(PaymentState payment) {
+    public static boolean settles(PaymentState payment) {
         return payment == PaymentState.PAYMENT_STATE_CAPTURED || payment == PaymentState.PAYMENT_STATE_DECLINED
                 || payment == PaymentState.PAYMENT_STATE_REFUNDED;
     }

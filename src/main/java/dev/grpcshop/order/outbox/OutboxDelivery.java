@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.grpcshop.api.notification.v1.SendNotificationRequest;
 import dev.grpcshop.api.payment.v1.Payment;
 import dev.grpcshop.api.payment.v1.ProcessPaymentRequest;
+import dev.grpcshop.order.OrderStage;
 import dev.grpcshop.order.OrdersConfig;
 import dev.grpcshop.order.clients.NotificationClient;
 import dev.grpcshop.order.clients.PaymentClient;
@@ -79,13 +80,11 @@ public class OutboxDelivery {
         try {
             Payment payment = payments.charge(ProcessPaymentRequest.parseFrom(OutboxStore.decode(entry.payload)));
             List<OutboxEntry> next = outcomes.paymentAnswered(entry.id, payment);
-            switch (payment.getState()) {
-                case PAYMENT_STATE_CAPTURED, PAYMENT_STATE_DECLINED, PAYMENT_STATE_REFUNDED -> deliverSoon(next);
-                default -> {
-                    store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
-                    return false;
-                }
+            if (!OrderStage.settles(payment.getState())) {
+                store.retryLater(entry.id, "payment still " + payment.getState(), backoff(entry.attempts));
+                return false;
             }
+            deliverSoon(next);
             return true;
         } catch (RuntimeException | InvalidProtocolBufferException failure) {
             return onFailure(entry, failure);

@@ -163,8 +163,7 @@ public class OutboxPoller {
      * database and the container close under them (cut off, they fail with errors in the log). This runs after
      * health reports NOT_SERVING (priority 50) and before the gRPC drain (ShutdownDrainInterceptor, priority 100): a
      * delivery calls services this instance may serve itself, and a call that arrives after the drain meets a closed
-     * database. An entry not delivered keeps its lease and is
-     * delivered after it by whichever instance polls next.
+     * database. An entry not delivered keeps its lease and is delivered after it by whichever instance polls next.
      */
     void stop(@Observes @Priority(60) ShutdownEvent event) throws InterruptedException {
         if (poller != null) {
